@@ -1,0 +1,61 @@
+# streamd — build, test, run. Every target installs what it needs first (apt, idempotent).
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+CONFIG ?= etc/streamd/streamd.yaml
+
+APT_PACKAGES := pkg-config libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev \
+	libavutil-dev libswscale-dev libpq-dev postgresql ffmpeg chromium nginx-light python3-venv
+PY_VENV := .build-venv
+PY_PACKAGES := schemathesis
+
+.PHONY: deps build debug test run bench clean install uninstall
+
+# apt-get only when something is missing, so a prepared machine skips it in a second.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@[ -x $(PY_VENV)/bin/schemathesis ] || { python3 -m venv $(PY_VENV) && $(PY_VENV)/bin/pip install -q $(PY_PACKAGES); }
+
+build: deps
+	$(SWIFT) build -c release --product streamd
+
+debug: deps
+	$(SWIFT) build --product streamd
+
+# A throwaway PostgreSQL cluster (postgres user, unix socket, free port) for the whole run.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) build --product streamd
+	systemd-analyze verify systemd/streamd.service 2>&1 | { grep -v -e 'Failed to load' -e 'not found' -e 'Cannot find unit' || true; }
+	@pgdir=$$(mktemp -d /tmp/streamd-test-pg.XXXXXX); \
+	trap 'scripts/pg-cluster destroy '"$$pgdir" EXIT; \
+	export STREAMD_TEST_DATABASE_URL="$$(scripts/pg-cluster start $$pgdir)"; \
+	export STREAMD_BINARY="$$PWD/.build/debug/streamd"; \
+	export STREAMD_SCHEMATHESIS="$$PWD/$(PY_VENV)/bin/schemathesis"; \
+	echo "test database: $$STREAMD_TEST_DATABASE_URL"; \
+	$(SWIFT) test --skip-build
+
+run: build
+	@mkdir -p data/recordings; \
+	if [ -z "$$STREAMD_DATABASE_URL" ]; then \
+		export STREAMD_DATABASE_URL="$$(scripts/pg-cluster start data/pg) dbname=postgres"; \
+	fi; \
+	exec .build/release/streamd serve --config $(CONFIG)
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf .build .build-* data/recordings
+
+install: build
+	bash scripts/install.sh install "$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+	bash scripts/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"

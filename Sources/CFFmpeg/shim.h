@@ -1,0 +1,26 @@
+#ifndef STREAMD_CFFMPEG_SHIM_H
+#define STREAMD_CFFMPEG_SHIM_H
+
+#include <errno.h>
+#include <libavformat/avformat.h>
+#include <libavcodec/avcodec.h>
+#include <libavdevice/avdevice.h>
+#include <libavfilter/avfilter.h>
+#include <libavutil/avutil.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/log.h>
+#include <libavutil/dict.h>
+#include <libswscale/swscale.h>
+
+// Macros that Swift cannot import, as functions whose values come from the real headers.
+static inline int streamd_averror(int posix_errno) { return AVERROR(posix_errno); }
+static inline int streamd_averror_eof(void) { return AVERROR_EOF; }
+static inline int streamd_averror_eagain(void) { return AVERROR(EAGAIN); }
+static inline int streamd_averror_exit(void) { return AVERROR_EXIT; }
+static inline int streamd_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+static inline int64_t streamd_nopts_value(void) { return AV_NOPTS_VALUE; }
+static inline AVRational streamd_time_base_q(void) { return AV_TIME_BASE_Q; }
+
+#endif
