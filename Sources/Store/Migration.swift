@@ -1,0 +1,51 @@
+/// One schema change. Versions only ever grow; an applied migration is never edited, a fix is a
+/// new version.
+public struct Migration: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+}
+
+extension Migration {
+    /// The schema of streamd, in order.
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "create_sessions", sql: """
+            CREATE TABLE sessions (
+                -- "C" collation: byte order, the same order the in-memory repository and the
+                -- list cursor use (a locale collation would ignore '-' and '_').
+                session_id text COLLATE "C" PRIMARY KEY,
+                device_id text NOT NULL,
+                stream_path text NOT NULL,
+                status text NOT NULL
+                    CHECK (status IN ('starting', 'recording', 'completed', 'failed', 'interrupted')),
+                source text NOT NULL,
+                device text,
+                edge_start_ts bigint,
+                edge_end_ts bigint,
+                playlist_url text NOT NULL,
+                duration_sec double precision,
+                post_roll_sec double precision NOT NULL DEFAULT 0,
+                width integer NOT NULL,
+                height integer NOT NULL,
+                fps integer NOT NULL,
+                media_duration_sec double precision NOT NULL DEFAULT 0,
+                segment_count integer NOT NULL DEFAULT 0,
+                bytes bigint NOT NULL DEFAULT 0,
+                error text,
+                node text NOT NULL DEFAULT '',
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            CREATE INDEX sessions_list_idx ON sessions (created_at DESC, session_id DESC);
+            CREATE INDEX sessions_status_idx ON sessions (status);
+            CREATE INDEX sessions_device_id_idx ON sessions (device_id);
+            CREATE INDEX sessions_node_status_idx ON sessions (node, status);
+            """),
+    ]
+}
