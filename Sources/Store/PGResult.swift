@@ -72,10 +72,12 @@ public final class PGResult {
         PQfname(handle, Int32(column)).map { String(cString: $0) }
     }
 
-    /// The index of a column by name; throws when the query did not select it.
+    /// The index of a column by its exact name. (PQfnumber would fold unquoted names to lower case,
+    /// so `SHOW TimeZone`'s column could not be found by its own name.)
     public func columnIndex(_ name: String) throws(StoreError) -> Int {
-        let index = Int(PQfnumber(handle, name))
-        guard index >= 0 else { throw .unexpectedValue(column: name, value: nil, statement: statement) }
+        guard let index = (0..<columnCount).first(where: { columnName($0) == name }) else {
+            throw .missingColumn(column: name, statement: statement)
+        }
         return index
     }
 

@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidParameter(index: Int, statement: String)
     /// A column held NULL where a value was required, or text the Swift type cannot parse.
     case unexpectedValue(column: String, value: String?, statement: String)
+    /// The result has no column of that name: the SQL and the Swift mapping disagree.
+    case missingColumn(column: String, statement: String)
     /// Every connection is busy and `waiting` callers already queue for one.
     case poolExhausted(waiting: Int)
     /// The pool was shut down.
@@ -33,7 +35,7 @@ public enum StoreError: Error, Sendable, Equatable {
         switch self {
         case .connectionLost(_, let statement), .duplicateKey(_, let statement),
              .queryFailed(_, _, let statement), .invalidParameter(_, let statement),
-             .unexpectedValue(_, _, let statement):
+             .unexpectedValue(_, _, let statement), .missingColumn(_, let statement):
             statement
         case .connectionFailed, .poolExhausted, .poolClosed:
             nil
@@ -56,6 +58,8 @@ extension StoreError: CustomStringConvertible {
             "parameter \(index + 1) of \(statement) contains a NUL byte, which PostgreSQL text cannot store"
         case .unexpectedValue(let column, let value, let statement):
             "\(statement): column \(column) holds \(value.map { "'\($0)'" } ?? "NULL"), which is not a valid value"
+        case .missingColumn(let column, let statement):
+            "\(statement) returned no column named \(column)"
         case .poolExhausted(let waiting):
             "all database connections are busy and \(waiting) requests already wait for one"
         case .poolClosed:
