@@ -1,0 +1,90 @@
+import CFFmpeg
+import Foundation
+
+/// Every failure the Media module reports. Each case carries the C error code where there is one,
+/// its text, and what was being done to what, so the description is a sentence an operator can act on.
+public enum MediaError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The camera node could not be opened or is not a V4L2 capture device. `errno` is the OS error
+    /// (ENOENT missing, EBUSY in use, EACCES permissions, ENOTTY not a camera).
+    case deviceUnavailable(device: String, errno: Int32, message: String)
+    /// A libav call failed. `code` is the negative AVERROR value, `message` its av_strerror text.
+    case libav(call: String, code: Int32, message: String, context: String)
+    /// libav did not recognise these option names (mistyped options are otherwise silently ignored).
+    case unrecognizedOptions(component: String, names: [String])
+    /// FFmpeg was built without this encoder, decoder, muxer or input device.
+    case componentMissing(kind: String, name: String)
+    /// The source delivered no frame for `seconds`.
+    case sourceStalled(source: String, seconds: Double)
+    /// The source ended its stream although the recording was not finished.
+    case sourceEnded(source: String)
+    /// A file-system operation on recording files failed.
+    case fileSystem(operation: String, path: String, errno: Int32, message: String)
+    /// A playlist on disk could not be understood.
+    case malformedPlaylist(path: String, reason: String)
+    /// The recording spec asks for something the pipeline cannot do.
+    case invalidSpec(reason: String)
+
+    public var description: String {
+        switch self {
+        case let .deviceUnavailable(device, _, message):
+            return "Cannot open video device \(device): \(message)"
+        case let .libav(call, code, message, context):
+            return "\(call) failed for \(context): \(message) (AVERROR \(code))"
+        case let .unrecognizedOptions(component, names):
+            return "\(component) did not recognise the option(s) \(names.joined(separator: ", ")); check their spelling"
+        case let .componentMissing(kind, name):
+            return "This FFmpeg build has no \(kind) named \(name); install an FFmpeg with it (Debian: libavcodec-extra / libavdevice59)"
+        case let .sourceStalled(source, seconds):
+            return "No frame arrived from \(source) for \(formatSeconds(seconds)) s; the source stalled or was unplugged"
+        case let .sourceEnded(source):
+            return "The video source \(source) ended its stream before the recording was finished"
+        case let .fileSystem(operation, path, _, message):
+            return "Cannot \(operation) \(path): \(message)"
+        case let .malformedPlaylist(path, reason):
+            return "The playlist \(path) is not usable: \(reason)"
+        case let .invalidSpec(reason):
+            return "Invalid recording settings: \(reason)"
+        }
+    }
+
+    /// The POSIX errno behind the failure, when there is one (AVERROR(e) is -e).
+    public var posixErrno: Int32? {
+        switch self {
+        case let .deviceUnavailable(_, errno, _): return errno
+        case let .fileSystem(_, _, errno, _): return errno
+        case let .libav(_, code, _, _) where code < 0 && code > -4096: return -code
+        default: return nil
+        }
+    }
+}
+
+private func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+}
+
+extension MediaError {
+    /// A `.libav` error for a failed call, with the text from av_strerror.
+    static func libav(_ call: String, _ code: Int32, _ context: String) -> MediaError {
+        .libav(call: call, code: code, message: AVErrorText.describe(code), context: context)
+    }
+
+    /// A `.fileSystem` error from the current `errno`.
+    static func fileSystem(_ operation: String, _ path: String, errno code: Int32) -> MediaError {
+        .fileSystem(operation: operation, path: path, errno: code, message: String(cString: strerror(code)))
+    }
+}
+
+/// AVERROR values and their text (the macros themselves do not import; see shim.h).
+enum AVErrorText {
+    static let eof = streamd_averror_eof()
+    static let again = streamd_averror_eagain()
+    static let exit = streamd_averror_exit()
+
+    static func describe(_ code: Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        if av_strerror(code, &buffer, buffer.count) < 0 {
+            return "unknown error \(code)"
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

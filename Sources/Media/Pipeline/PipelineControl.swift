@@ -1,0 +1,77 @@
+import Atomics
+import CFFmpeg
+import Foundation
+
+/// The thread-safe state shared between a pipeline's thread, `stop()` and the stall watchdog:
+/// stop and stall flags, the time of the last frame, and an interruptible wait.
+final class PipelineControl: Sendable {
+    private let stopRequested = ManagedAtomic<Bool>(false)
+    private let stalled = ManagedAtomic<Bool>(false)
+    private let lastFrameNanos = ManagedAtomic<UInt64>(MonotonicClock.nanoseconds())
+    private let condition = NSCondition()
+
+    var isStopRequested: Bool { stopRequested.load(ordering: .acquiring) }
+    var isStalled: Bool { stalled.load(ordering: .acquiring) }
+    /// Whether blocking work on the pipeline thread should give up now.
+    var shouldInterrupt: Bool { isStopRequested || isStalled }
+
+    func requestStop() {
+        if !stopRequested.exchange(true, ordering: .acquiringAndReleasing) { wakeWaiters() }
+    }
+
+    func reportStall() {
+        if !stalled.exchange(true, ordering: .acquiringAndReleasing) { wakeWaiters() }
+    }
+
+    /// Feeds the watchdog: a frame arrived now.
+    func noteFrame() {
+        lastFrameNanos.store(MonotonicClock.nanoseconds(), ordering: .releasing)
+    }
+
+    var nanosecondsSinceLastFrame: UInt64 {
+        let last = lastFrameNanos.load(ordering: .acquiring)
+        let now = MonotonicClock.nanoseconds()
+        return now > last ? now - last : 0
+    }
+
+    /// Sleeps until the monotonic time `deadline`, returning early (true) when a stop or stall is
+    /// signalled.
+    func wait(untilMonotonic deadline: UInt64) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !shouldInterrupt {
+            let now = MonotonicClock.nanoseconds()
+            if now >= deadline { return false }
+            let wallDeadline = Date(timeIntervalSinceNow: Double(deadline - now) / 1e9)
+            _ = condition.wait(until: wallDeadline)
+        }
+        return true
+    }
+
+    private func wakeWaiters() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// An AVIOInterruptCB polled by libav during blocking input I/O. The caller keeps `self`
+    /// alive for as long as the format context that holds the callback.
+    var interruptCallback: AVIOInterruptCB {
+        AVIOInterruptCB(
+            callback: { opaque in
+                guard let opaque else { return 0 }
+                let control = Unmanaged<PipelineControl>.fromOpaque(opaque).takeUnretainedValue()
+                return control.shouldInterrupt ? 1 : 0
+            },
+            opaque: Unmanaged.passUnretained(self).toOpaque())
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: pacing and stall detection must not jump with the wall clock.
+enum MonotonicClock {
+    static func nanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+
+/// The body of a pipeline's thread: runs the recording, makes sure the directory ends with a
+/// finalized playlist whatever happened, and emits `.finished` last.
+struct PipelineRun: Sendable {
+    let spec: RecordingSpec
+    let logger: Logger
+    let control: PipelineControl
+    let continuation: AsyncStream<PipelineEvent>.Continuation
+
+    func execute() {
+        SessionTag.set(spec.sessionId)
+        defer { SessionTag.set(nil) }
+        control.noteFrame()
+        let watchdog = StallWatchdog(control: control, timeoutSeconds: spec.stallTimeoutSeconds)
+        var outcome: PipelineOutcome
+        var stats = PipelineStats()
+        do {
+            let session = try RecordingSession(spec: spec, logger: logger, control: control, continuation: continuation)
+            outcome = session.run()
+            stats = session.stats
+        } catch {
+            logger.error("recording could not start", metadata: ["error": "\(error)"])
+            outcome = .failed(reason: "\(error)")
+        }
+        withExtendedLifetime(watchdog) {}
+        stats = finalizePlaylist(outcome: &outcome, stats: stats)
+        logger.info("recording finished", metadata: [
+            "outcome": "\(outcome)", "segments": "\(stats.segmentCount)",
+            "media_seconds": "\(stats.mediaDurationSec)", "frames": "\(stats.framesEncoded)",
+        ])
+        continuation.yield(.finished(outcome, stats))
+        continuation.finish()
+    }
+
+    /// Every ended recording has a playlist with ENDLIST listing only decodable segments. After a
+    /// failure (or a trailer that did not land) the recovery pass guarantees it.
+    private func finalizePlaylist(outcome: inout PipelineOutcome, stats: PipelineStats) -> PipelineStats {
+        var needsRecovery = false
+        if case .failed = outcome { needsRecovery = true }
+        if !needsRecovery {
+            do {
+                needsRecovery = try PlaylistFile.read(in: spec.directory)?.hasEndList != true
+            } catch {
+                needsRecovery = true
+            }
+        }
+        guard needsRecovery else { return stats }
+        do {
+            let recovered = try PlaylistRecovery.finalize(directory: spec.directory, logger: logger)
+            var merged = stats
+            merged.segmentCount = recovered.segmentCount
+            merged.mediaDurationSec = recovered.mediaDurationSec
+            merged.bytes = recovered.bytes
+            return merged
+        } catch {
+            logger.critical("cannot finalize the playlist", metadata: ["error": "\(error)"])
+            if case .failed(let reason) = outcome {
+                outcome = .failed(reason: "\(reason); the playlist could not be finalized either: \(error)")
+            } else {
+                outcome = .failed(reason: "the playlist could not be finalized: \(error)")
+            }
+            return stats
+        }
+    }
+}

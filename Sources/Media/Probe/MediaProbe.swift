@@ -1,0 +1,148 @@
+import CFFmpeg
+import Foundation
+
+/// What libavformat and libavcodec find in a media file or playlist.
+public struct MediaProbeReport: Sendable, Equatable {
+    public var formatName: String
+    public var codecName: String
+    public var pixelFormat: String
+    public var width: Int
+    public var height: Int
+    /// The container's duration (for a playlist: the sum of its EXTINF), when it states one.
+    public var durationSeconds: Double?
+    public var firstVideoPacketIsKeyframe: Bool
+    public var videoPackets: Int
+    /// Packets the demuxer flagged as corrupt (a torn MPEG-TS packet at the end of a file).
+    public var corruptPackets: Int
+    public var framesDecoded: Int
+    /// Decoder errors plus frames the decoder flagged as damaged.
+    public var decodeErrors: Int
+    /// From the first decoded frame's timestamp to the end of the last one.
+    public var decodedSeconds: Double
+
+    /// Every packet decoded cleanly and there was at least one frame.
+    public var decodesCleanly: Bool { framesDecoded > 0 && decodeErrors == 0 && corruptPackets == 0 }
+}
+
+/// Opens a file or playlist with libavformat and decodes its video; used by tests and by
+/// `PlaylistRecovery`.
+public enum MediaProbe {
+    /// Probes `url`; with `decodeFrames` false only the first video packet is read.
+    public static func probe(_ url: URL, decodeFrames: Bool = true) throws -> MediaProbeReport {
+        let input = try InputFormatContext(url: url.path, formatName: nil, options: [], source: url.path)
+        try input.findStreamInfo()
+        let (index, stream) = try input.videoStream()
+        guard let parameters = stream.pointee.codecpar else {
+            throw MediaError.libav("avformat_find_stream_info", streamd_averror_invaliddata(), "\(url.path) (no codec parameters)")
+        }
+        let decoder = try CodecContext.decoder(for: parameters)
+        decoder.pointer.pointee.pkt_timebase = stream.pointee.time_base
+        // Report damage instead of concealing it.
+        decoder.pointer.pointee.err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK
+        try decoder.open()
+
+        let duration = input.pointer.pointee.duration
+        var report = MediaProbeReport(
+            formatName: input.pointer.pointee.iformat.map { String(cString: $0.pointee.name) } ?? "",
+            codecName: String(cString: avcodec_get_name(parameters.pointee.codec_id)),
+            pixelFormat: pixelFormatName(AVPixelFormat(rawValue: parameters.pointee.format)),
+            width: Int(parameters.pointee.width), height: Int(parameters.pointee.height),
+            durationSeconds: duration > 0 && duration != streamd_nopts_value() ? Double(duration) / Double(AV_TIME_BASE) : nil,
+            firstVideoPacketIsKeyframe: false, videoPackets: 0, corruptPackets: 0,
+            framesDecoded: 0, decodeErrors: 0, decodedSeconds: 0)
+
+        var timing = FrameTiming(timeBase: stream.pointee.time_base, frameRate: stream.pointee.avg_frame_rate)
+        let packet = try Packet()
+        let frame = try Frame()
+        func receiveFrames() throws {
+            while true {
+                let step: CodecStep
+                do {
+                    step = try decoder.receive(frame: frame)
+                } catch {
+                    report.decodeErrors += 1
+                    return
+                }
+                guard step == .done else { return }
+                report.framesDecoded += 1
+                if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
+                    report.decodeErrors += 1
+                }
+                timing.add(frame)
+                frame.unref()
+            }
+        }
+        reading: while true {
+            switch try input.read(into: packet) {
+            case .endOfStream: break reading
+            case .again: continue reading
+            case .packet: break
+            }
+            defer { packet.unref() }
+            guard packet.streamIndex == index else { continue }
+            if report.videoPackets == 0 { report.firstVideoPacketIsKeyframe = packet.isKeyframe }
+            report.videoPackets += 1
+            if packet.isCorrupt { report.corruptPackets += 1 }
+            guard decodeFrames else { break reading }
+            do {
+                _ = try decoder.send(packet: packet)
+            } catch {
+                report.decodeErrors += 1
+            }
+            try receiveFrames()
+        }
+        if decodeFrames {
+            _ = try decoder.send(packet: nil)
+            try receiveFrames()
+        }
+        report.decodedSeconds = timing.seconds
+        return report
+    }
+
+    /// Probes an fMP4 media segment together with its init segment, which alone it cannot be
+    /// decoded without; an MPEG-TS segment is probed as is.
+    public static func probe(segment: URL, initSegment: URL?, decodeFrames: Bool = true) throws -> MediaProbeReport {
+        guard let initSegment else { return try probe(segment, decodeFrames: decodeFrames) }
+        let joined = FileManager.default.temporaryDirectory
+            .appendingPathComponent("streamd-probe-\(UUID().uuidString).mp4")
+        defer { unlink(joined.path) }
+        do {
+            var data = try Data(contentsOf: initSegment)
+            data.append(try Data(contentsOf: segment))
+            try data.write(to: joined)
+        } catch {
+            throw MediaError.fileSystem(operation: "read", path: segment.path, errno: EIO, message: error.localizedDescription)
+        }
+        return try probe(joined, decodeFrames: decodeFrames)
+    }
+}
+
+/// The span covered by decoded frames: first timestamp to last timestamp plus one frame.
+private struct FrameTiming {
+    let timeBase: AVRational
+    let frameSeconds: Double
+    var first: Int64?
+    var last: Int64?
+    var lastDuration: Int64 = 0
+
+    init(timeBase: AVRational, frameRate: AVRational) {
+        self.timeBase = timeBase
+        frameSeconds = frameRate.num > 0 && frameRate.den > 0 ? av_q2d(av_inv_q(frameRate)) : 0
+    }
+
+    mutating func add(_ frame: Frame) {
+        guard let timestamp = frame.timestamp else { return }
+        if timestamp < (first ?? .max) { first = timestamp }
+        if timestamp > (last ?? .min) {
+            last = timestamp
+            lastDuration = frame.pointer.pointee.pkt_duration
+        }
+    }
+
+    var seconds: Double {
+        guard let first, let last else { return 0 }
+        let span = Double(last - first) * av_q2d(timeBase)
+        let tail = lastDuration > 0 ? Double(lastDuration) * av_q2d(timeBase) : frameSeconds
+        return span + tail
+    }
+}
