@@ -68,6 +68,10 @@ public actor InMemorySessionRepository: SessionRepository {
         return rows.removeValue(forKey: sessionId) != nil
     }
 
+    public func statusCounts() -> [SessionStatus: Int] {
+        rows.values.reduce(into: [:]) { counts, session in counts[session.status, default: 0] += 1 }
+    }
+
     public func isHealthy() -> Bool {
         healthy
     }

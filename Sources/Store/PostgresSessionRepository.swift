@@ -71,6 +71,21 @@ public struct PostgresSessionRepository: SessionRepository {
         }
     }
 
+    public func statusCounts() async throws -> [SessionStatus: Int] {
+        try await pool.withConnection(statement: "status_counts") { connection, _ in
+            let result = try connection.execute(
+                "SELECT status, count(*) AS n FROM sessions GROUP BY status", statement: "status_counts")
+            var counts: [SessionStatus: Int] = [:]
+            for row in 0..<result.rowCount {
+                let status = try result.required(String.self, row: row, column: "status")
+                if let known = SessionStatus(rawValue: status) {
+                    counts[known] = try result.required(Int.self, row: row, column: "n")
+                }
+            }
+            return counts
+        }
+    }
+
     public func isHealthy() async -> Bool {
         let pool = pool
         return await firstResult(within: healthTimeout, otherwise: false) {

@@ -29,6 +29,8 @@ public protocol SessionRepository: Sendable {
     func sessions(node: String, statuses: [SessionStatus]) async throws -> [Session]
     /// Removes the row; false when it did not exist.
     @discardableResult func delete(_ sessionId: String) async throws -> Bool
+    /// Number of rows per status (statuses without rows are absent).
+    func statusCounts() async throws -> [SessionStatus: Int]
     /// True when the database answers a trivial query now.
     func isHealthy() async -> Bool
 }

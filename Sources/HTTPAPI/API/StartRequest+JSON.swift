@@ -1,0 +1,87 @@
+import Foundation
+import Recorder
+
+/// Any JSON value, so a request body can be checked field by field with messages that name the field.
+enum JSONValue: Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let value = try? c.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? c.decode(Double.self) { self = .number(value) }
+        else if let value = try? c.decode(String.self) { self = .string(value) }
+        else if let value = try? c.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+}
+
+extension StartRequest {
+    /// Decodes a `POST /sessions` body. Malformed JSON and wrong types are 400; range checks are the
+    /// session manager's (422). The seed's camelCase names and the snake_case column names are both accepted;
+    /// `edgeStartTs` and `playlistUrl` from old clients are ignored.
+    init(jsonBody data: Data) throws(APIError) {
+        self.init()
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return }
+        if data.contains(0) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw .badRequest("invalid_json", "The request body is not valid JSON.")
+        }
+        guard case .object(let fields) = root else {
+            throw .badRequest("invalid_json", "The request body must be a JSON object.")
+        }
+        let body = FieldReader(fields: fields)
+        sessionId = try body.string("sessionId", "session_id")
+        deviceId = try body.string("deviceId", "device_id")
+        streamPath = try body.string("streamPath", "stream_path")
+        device = try body.string("device")
+        if let name = try body.string("source") {
+            guard let choice = SourceChoice(rawValue: name) else {
+                throw APIError(.unprocessableContent, code: "invalid_source", "source must be one of auto, camera, testsrc.")
+            }
+            source = choice
+        }
+        durationSec = try body.number("durationSec", "duration_sec")
+        postRollSec = try body.number("postRollSec", "post_roll_sec")
+        width = try body.integer("width")
+        height = try body.integer("height")
+        fps = try body.integer("fps")
+    }
+}
+
+private struct FieldReader {
+    let fields: [String: JSONValue]
+
+    func value(_ names: [String]) -> (String, JSONValue)? {
+        for name in names { if let value = fields[name], value != .null { return (name, value) } }
+        return nil
+    }
+
+    func string(_ names: String...) throws(APIError) -> String? {
+        guard let (name, value) = value(names) else { return nil }
+        guard case .string(let text) = value else { throw wrongType(name, "a string") }
+        if text.unicodeScalars.contains("\u{0}") { throw .badRequest("nul_byte", "\(name) contains a NUL byte.") }
+        return text
+    }
+
+    func number(_ names: String...) throws(APIError) -> Double? {
+        guard let (name, value) = value(names) else { return nil }
+        guard case .number(let number) = value else { throw wrongType(name, "a number") }
+        return number
+    }
+
+    func integer(_ names: String...) throws(APIError) -> Int? {
+        guard let (name, value) = value(names) else { return nil }
+        guard case .number(let number) = value, number.rounded() == number, abs(number) < 1e9 else {
+            throw wrongType(name, "an integer")
+        }
+        return Int(number)
+    }
+
+    private func wrongType(_ name: String, _ expected: String) -> APIError {
+        .badRequest("wrong_type", "\(name) must be \(expected).")
+    }
+}

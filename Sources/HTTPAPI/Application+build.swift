@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import Recorder
+import ServiceLifecycle
+
+/// Every route of the one HTTP server, behind the middleware chain:
+/// metrics (outermost, sees final statuses) → CORS → errors as JSON → auth → routes.
+public func buildRouter(
+    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware())
+    if !config.corsAllowOrigin.isEmpty {
+        router.add(middleware: CORSMiddleware(
+            allowOrigin: config.corsAllowOrigin == "*" ? .all : .custom(config.corsAllowOrigin),
+            allowHeaders: [.accept, .authorization, .contentType, .origin, .range],
+            allowMethods: [.get, .head, .post, .delete, .options],
+            exposedHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Location"],
+            maxAge: .seconds(600)))
+    }
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AuthMiddleware(apiToken: config.apiToken, readToken: config.readToken))
+
+    StaticController().addRoutes(to: router)
+    HealthController(manager: manager).addRoutes(to: router)
+    MetricsController(manager: manager, registry: registry).addRoutes(to: router)
+    SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
+    RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory).addRoutes(to: router)
+    return router
+}
+
+/// The HTTP application. `services` run beside the server in its service group (started before it,
+/// stopped after it).
+public func buildApplication(
+    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry,
+    services: [any Service] = [], logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(manager: manager, config: config, registry: registry),
+        server: .http1(configuration: .init(idleTimeout: .seconds(config.idleTimeoutSeconds))),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "streamd"),
+        services: services,
+        onServerRunning: onServerRunning,
+        logger: logger)
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import Store
+
+/// A durable, ordered record of session changes under the data dir, applied to the repository as soon as
+/// it answers. Recording never waits on PostgreSQL: a change is fsync'd here first, then applied; while the
+/// database is down the backlog grows here (bounded by the number of sessions, since only the newest
+/// snapshot of each session is kept) and is replayed in order when it returns.
+public actor SessionJournal {
+    enum Operation: Codable, Sendable, Equatable {
+        case upsert(Session)
+        case delete(String)
+
+        var sessionId: String {
+            switch self {
+            case .upsert(let session): session.sessionId
+            case .delete(let id): id
+            }
+        }
+    }
+
+    struct Entry: Codable, Sendable {
+        var sequence: Int
+        var operation: Operation
+    }
+
+    private let fileURL: URL
+    private let repository: any SessionRepository
+    private let logger: Logger
+    /// Newest unapplied operation per session; replay order is by sequence.
+    private var pending: [String: Entry] = [:]
+    private var nextSequence = 0
+    private var linesInFile = 0
+    private var flushing = false
+
+    public init(fileURL: URL, repository: any SessionRepository, logger: Logger) {
+        self.fileURL = fileURL
+        self.repository = repository
+        self.logger = logger
+    }
+
+    /// Number of session changes not yet in the database.
+    public var backlog: Int { pending.count }
+
+    /// Reads what an earlier run left unapplied. Lines torn by a crash mid-write are skipped.
+    public func load() throws {
+        guard FileManager.default.fileExists(atPath: fileURL.path) else { return }
+        let data = try Data(contentsOf: fileURL)
+        let decoder = JSONDecoder()
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            do {
+                let entry = try decoder.decode(Entry.self, from: Data(line))
+                pending[entry.operation.sessionId] = entry
+                nextSequence = max(nextSequence, entry.sequence + 1)
+                linesInFile += 1
+            } catch {
+                logger.warning("skipping a torn journal line", metadata: ["file": "\(fileURL.path)"])
+            }
+        }
+    }
+
+    /// The newest snapshot of a session that the database may not have yet.
+    public func pendingSession(_ sessionId: String) -> Session? {
+        if case .upsert(let session)? = pending[sessionId]?.operation { return session }
+        return nil
+    }
+
+    public func isPendingDelete(_ sessionId: String) -> Bool {
+        if case .delete? = pending[sessionId]?.operation { return true }
+        return false
+    }
+
+    public func pendingSessions() -> [Session] {
+        pending.values.sorted { $0.sequence < $1.sequence }.compactMap {
+            if case .upsert(let session) = $0.operation { return session }
+            return nil
+        }
+    }
+
+    public func record(_ session: Session) async {
+        await append(.upsert(session))
+    }
+
+    public func recordDelete(_ sessionId: String) async {
+        await append(.delete(sessionId))
+    }
+
+    private func append(_ operation: Operation) async {
+        let entry = Entry(sequence: nextSequence, operation: operation)
+        nextSequence += 1
+        pending[operation.sessionId] = entry
+        do {
+            var line = try JSONEncoder().encode(entry)
+            line.append(UInt8(ascii: "\n"))
+            try Self.appendDurably(line, to: fileURL)
+            linesInFile += 1
+        } catch {
+            // The change is still held in memory and will reach the database; only crash safety is lost.
+            logger.error("cannot write the session journal", metadata: ["file": "\(fileURL.path)", "error": "\(error)"])
+        }
+        await flush()
+    }
+
+    /// Applies every pending change in order; stops at the first failure so order is kept.
+    /// Returns true when the backlog is empty.
+    @discardableResult
+    public func flush() async -> Bool {
+        guard !flushing else { return pending.isEmpty }
+        flushing = true
+        defer { flushing = false }
+        while let entry = pending.values.min(by: { $0.sequence < $1.sequence }) {
+            do {
+                switch entry.operation {
+                case .upsert(let session): try await repository.upsert(session)
+                case .delete(let id): try await repository.delete(id)
+                }
+            } catch {
+                logger.debug("journal backlog waits for the database", metadata: ["backlog": "\(pending.count)", "error": "\(error)"])
+                return false
+            }
+            // A newer change for the same session may have arrived while this one was applied.
+            if pending[entry.operation.sessionId]?.sequence == entry.sequence {
+                pending[entry.operation.sessionId] = nil
+            }
+        }
+        compact()
+        return true
+    }
+
+    /// Rewrites the file with only what is still pending (empty when everything is applied).
+    private func compact() {
+        guard linesInFile > pending.count else { return }
+        do {
+            var contents = Data()
+            let encoder = JSONEncoder()
+            for entry in pending.values.sorted(by: { $0.sequence < $1.sequence }) {
+                contents.append(try encoder.encode(entry))
+                contents.append(UInt8(ascii: "\n"))
+            }
+            try contents.write(to: fileURL, options: .atomic)
+            linesInFile = pending.count
+        } catch {
+            logger.error("cannot compact the session journal", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private static func appendDurably(_ data: Data, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress!.advanced(by: offset), buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                offset += written
+            }
+        }
+        guard fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Media
+import Store
+
+extension SessionManager {
+    /// Ends every recording with its trailer written, marks them `interrupted`, and drains the journal,
+    /// within `shutdownTimeoutSec`. New sessions are refused from the first moment.
+    public func shutdown() async {
+        shuttingDown = true
+        let ids = Array(live.keys)
+        guard !ids.isEmpty else {
+            await journal.flush()
+            return
+        }
+        logger.info("stopping recordings for shutdown", metadata: ["count": "\(ids.count)"])
+        for id in ids { live[id]?.pipeline.stop() }
+        let deadline = ContinuousClock.now + .seconds(config.shutdownTimeoutSec)
+        await withTaskGroup(of: Void.self) { group in
+            for id in ids where live[id] != nil {
+                group.addTask { _ = await self.waitUntilFinished(id) }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+            }
+            // Whichever comes first: all recordings finished, or the bound.
+            var finished = 0
+            for await _ in group {
+                finished += 1
+                if finished == ids.count || ContinuousClock.now >= deadline { break }
+            }
+            group.cancelAll()
+        }
+        for (id, recording) in live {
+            logger.error("recording did not finish within the shutdown bound", metadata: ["session_id": "\(id)"])
+            var session = recording.session
+            session.status = .interrupted
+            session.updatedAt = Date.millisecondPrecision()
+            await journal.record(session)
+        }
+        await journal.flush()
+    }
+
+    /// Crash recovery: sessions this node left `starting`/`recording` get a finalized playlist (torn last
+    /// segment dropped), numbers recomputed from disk, and status `interrupted`.
+    public func recover() async throws(RecorderError) -> [Session] {
+        do {
+            try FileManager.default.createDirectory(at: config.recordingsDirectory, withIntermediateDirectories: true)
+            try await journal.load()
+        } catch {
+            throw RecorderError(.unavailable, code: "storage_unavailable", "Cannot prepare \(config.dataDirectory.path): \(error)")
+        }
+        var stale: [String: Session] = [:]
+        do {
+            for session in try await repository.sessions(node: config.nodeId, statuses: [.starting, .recording]) {
+                stale[session.sessionId] = session
+            }
+        } catch {
+            logger.warning("database unavailable during recovery; recovering from the journal only", metadata: ["error": "\(error)"])
+        }
+        for session in await journal.pendingSessions() where !session.status.isEnded && session.node == config.nodeId {
+            stale[session.sessionId] = session
+        }
+        var recovered: [Session] = []
+        for var session in stale.values where live[session.sessionId] == nil {
+            do {
+                let stats = try PlaylistRecovery.finalize(directory: config.directory(for: session.sessionId))
+                session.mediaDurationSec = stats.mediaDurationSec
+                session.segmentCount = stats.segmentCount
+                session.bytes = stats.bytes
+            } catch {
+                session.error = "recovery could not finalize the playlist: \(error)"
+            }
+            session.status = .interrupted
+            session.updatedAt = Date.millisecondPrecision()
+            logger.notice("recovered a session left unfinished", metadata: [
+                "session_id": "\(session.sessionId)", "segments": "\(session.segmentCount)", "media_sec": "\(session.mediaDurationSec)",
+            ])
+            await journal.record(session)
+            recovered.append(session)
+        }
+        await journal.flush()
+        return recovered
+    }
+}

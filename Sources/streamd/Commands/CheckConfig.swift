@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Print the effective configuration, or the error naming the bad key.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let c = try options.load()
+        func secret(_ value: String?) -> String { value == nil ? "(unset)" : "(set)" }
+        print("""
+            listen: \(c.listen)
+            public_url: \(c.effectivePublicURL)
+            data_dir: \(c.dataDirectory.path)
+            node_id: \(c.nodeId)
+            log_level: \(c.logLevel.rawValue)
+            api_token: \(secret(c.apiToken))
+            read_token: \(secret(c.readToken))
+            cors_allow_origin: "\(c.corsAllowOrigin)"
+            database:
+              url: \(Self.redacted(c.databaseURL))
+              pool_size: \(c.databasePoolSize)
+            camera:
+              device: \(c.cameraDevice)
+              device_id: \(c.cameraDeviceId)
+              input_format: \(c.cameraInputFormat ?? "auto")
+            media:
+              width: \(c.width)
+              height: \(c.height)
+              fps: \(c.fps)
+              segment_seconds: \(c.segmentSeconds)
+              segment_format: \(c.segmentFormat.rawValue)
+              test_pattern: \(c.testPattern)
+              preset: \(c.preset)
+              tune: \(c.tune)
+              crf: \(c.crf)
+            limits:
+              max_sessions: \(c.maxSessions)
+              max_duration_sec: \(c.maxDurationSec)
+              min_free_mb: \(c.minFreeMB)
+              stall_timeout_sec: \(c.stallTimeoutSec)
+              shutdown_timeout_sec: \(c.shutdownTimeoutSec)
+              request_idle_timeout_sec: \(c.requestIdleTimeoutSec)
+            retention:
+              enabled: \(c.retentionEnabled)
+              max_age_days: \(c.retentionMaxAgeDays)
+              max_total_gb: \(c.retentionMaxTotalGB)
+              interval_sec: \(c.retentionIntervalSec)
+            """)
+    }
+
+    /// Passwords in a connection string are not printed.
+    static func redacted(_ url: String) -> String {
+        var text = url
+        if let range = text.range(of: #"password=\S+"#, options: .regularExpression) { text.replaceSubrange(range, with: "password=***") }
+        if let range = text.range(of: #"://[^/@:]+:[^/@]+@"#, options: .regularExpression) {
+            let user = text[range].dropFirst(3).prefix { $0 != ":" }
+            text.replaceSubrange(range, with: "://\(user):***@")
+        }
+        return text
+    }
+}

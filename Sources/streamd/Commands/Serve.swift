@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import HTTPAPI
+import Hummingbird
+import Logging
+import Media
+import Metrics
+import NIOCore
+import Prometheus
+import Recorder
+import ServiceLifecycle
+import Store
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the daemon: HTTP API, recorder, playback.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let config = try options.load()
+        StreamdLogging.bootstrap(level: config.logLevel, repeatIntervalSec: config.logRepeatIntervalSec)
+        let logger = Logger(label: "streamd")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        FFmpegLogging.install(logger: Logger(label: "streamd.ffmpeg"))
+
+        let pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, logger: Logger(label: "streamd.db"))
+        let repository = PostgresSessionRepository(pool: pool)
+        let schema = SchemaService(pool: pool, logger: logger)
+        // Recording does not wait for PostgreSQL: when it is down at start, the schema is applied once it is up.
+        await schema.migrateOnce()
+
+        let manager = SessionManager(config: config.recorder, repository: repository, logger: Logger(label: "streamd.recorder"))
+        let recovered = try await manager.recover()
+        if !recovered.isEmpty { logger.notice("finalized sessions left by an earlier run", metadata: ["count": "\(recovered.count)"]) }
+
+        let notifier = SystemdNotifier.fromEnvironment()
+        let recorderService = RecorderService(manager: manager, schema: schema, logger: logger)
+        let watchdog = SystemdWatchdogService(notifier: notifier, manager: manager)
+        let app = buildApplication(
+            manager: manager, config: config.http, registry: registry, logger: Logger(label: "streamd.http"),
+            onServerRunning: { channel in
+                logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? config.listen)", "public_url": "\(config.effectivePublicURL)"])
+                notifier?.notify("READY=1\nSTATUS=listening on \(config.listen), 0 sessions recording")
+            })
+        // Shut down in reverse: the HTTP server stops taking requests first, then every recording is finalized.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: recorderService), .init(service: watchdog), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import Media
+import Yams
+
+/// A configuration problem, always naming the key (`media.width`) or variable at fault.
+struct ConfigError: Error, CustomStringConvertible {
+    var key: String
+    var problem: String
+    var description: String { "configuration error at \(key): \(problem)" }
+}
+
+extension StreamdConfig {
+    /// Defaults ← YAML file (when given and present) ← environment.
+    static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StreamdConfig {
+        var config = StreamdConfig()
+        let path = file ?? environment["STREAMD_CONFIG"]
+        if let path {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigError(key: path, problem: "cannot read the file (\(error.localizedDescription))")
+            }
+            try config.apply(yaml: text, file: path)
+        }
+        try config.apply(environment: environment)
+        try config.check()
+        return config
+    }
+
+    mutating func apply(yaml text: String, file: String) throws {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch {
+            throw ConfigError(key: file, problem: "not valid YAML (\(error))")
+        }
+        guard let root else { return }
+        guard let top = root as? [String: Any] else { throw ConfigError(key: file, problem: "the top level must be a mapping of keys") }
+        var reader = YAMLReader(values: top, prefix: "")
+        try reader.read(&self)
+    }
+
+    mutating func apply(environment env: [String: String]) throws {
+        if let listen = env["STREAMD_LISTEN"], !listen.isEmpty {
+            (listenHost, listenPort) = try Self.parseListen(listen, key: "STREAMD_LISTEN")
+        }
+        if let dir = env["STREAMD_DATA_DIR"], !dir.isEmpty { dataDir = dir }
+        if let url = env["STREAMD_DATABASE_URL"], !url.isEmpty { databaseURL = url }
+        if let url = env["STREAMD_PUBLIC_URL"], !url.isEmpty { publicURL = url }
+        if let token = env["STREAMD_API_TOKEN"], !token.isEmpty { apiToken = token }
+        if let token = env["STREAMD_READ_TOKEN"], !token.isEmpty { readToken = token }
+        if let level = env["STREAMD_LOG_LEVEL"], !level.isEmpty {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw ConfigError(key: "STREAMD_LOG_LEVEL", problem: "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logLevel = parsed
+        }
+    }
+
+    static func parseListen(_ value: String, key: String) throws -> (String, Int) {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ConfigError(key: key, problem: "\"\(value)\" is not host:port (for example 127.0.0.1:8080)")
+        }
+        var host = String(value[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func check() throws {
+        func require(_ ok: Bool, _ key: String, _ problem: String) throws {
+            if !ok { throw ConfigError(key: key, problem: problem) }
+        }
+        try require((16...3840).contains(width) && width % 2 == 0, "media.width", "must be an even number from 16 to 3840")
+        try require((16...2160).contains(height) && height % 2 == 0, "media.height", "must be an even number from 16 to 2160")
+        try require((1...60).contains(fps), "media.fps", "must be from 1 to 60")
+        try require(segmentSeconds >= 0.5 && segmentSeconds <= 60, "media.segment_seconds", "must be from 0.5 to 60")
+        try require(["testsrc", "testsrc2"].contains(testPattern), "media.test_pattern", "must be testsrc2 or testsrc")
+        try require((0...51).contains(crf), "media.crf", "must be from 0 to 51")
+        try require(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"].contains(preset), "media.preset", "must be an x264 preset such as veryfast")
+        try require(["zerolatency", "film", "animation", "grain", "stillimage", "fastdecode", "psnr", "ssim", ""].contains(tune), "media.tune", "must be an x264 tune such as zerolatency")
+        try require((1...64).contains(maxSessions), "limits.max_sessions", "must be from 1 to 64")
+        try require(maxDurationSec > 0, "limits.max_duration_sec", "must be positive")
+        try require(minFreeMB >= 0, "limits.min_free_mb", "must be 0 or more")
+        try require(stallTimeoutSec >= 1, "limits.stall_timeout_sec", "must be at least 1")
+        try require(shutdownTimeoutSec >= 1, "limits.shutdown_timeout_sec", "must be at least 1")
+        try require((1...64).contains(databasePoolSize), "database.pool_size", "must be from 1 to 64")
+        try require(cameraDevice.hasPrefix("/dev/"), "camera.device", "must be a path under /dev/")
+        try require(cameraInputFormat == nil || ["mjpeg", "yuyv422"].contains(cameraInputFormat ?? ""), "camera.input_format", "must be auto, mjpeg or yuyv422")
+        try require(!nodeId.isEmpty, "node_id", "must not be empty")
+        if let publicURL {
+            try require(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), "public_url", "must start with http:// or https://")
+        }
+    }
+}
