@@ -44,7 +44,10 @@ test: deps
 run: build
 	@mkdir -p data/recordings; \
 	if [ -z "$$STREAMD_DATABASE_URL" ]; then \
-		export STREAMD_DATABASE_URL="$$(scripts/pg-cluster start data/pg) dbname=postgres"; \
+		url="$$(scripts/pg-cluster start data/pg)" || exit 1; \
+		psql "$$url" -Atc "SELECT 1 FROM pg_database WHERE datname = 'streamd'" | grep -q 1 \
+			|| psql "$$url" -qc "CREATE DATABASE streamd" || exit 1; \
+		export STREAMD_DATABASE_URL="$$url dbname=streamd"; \
 	fi; \
 	exec .build/release/streamd serve --config $(CONFIG)
 
