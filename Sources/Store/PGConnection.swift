@@ -44,6 +44,7 @@ public final class PGConnection {
             guard let context, let message else { return }
             Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue().log(String(cString: message))
         }, Unmanaged.passUnretained(noticeSink).toOpaque())
+        // Throwing from here on still runs deinit (self is fully initialized), so PQfinish happens.
         // timestamptz text depends on the session time zone; the store reads epochs, but anything
         // else reading text (psql-style debugging, future queries) should see UTC.
         try executeScript("SET TIME ZONE 'UTC'", statement: "set_time_zone")
