@@ -132,31 +132,6 @@ struct PostgresStoreTests {
         #expect(await PostgresSessionRepository(pool: pool).isHealthy() == false)
     }
 
-    @Test func waitersBeyondTheCapGetPoolExhausted() async throws {
-        try await TestDatabase.withDatabase(poolSize: 1) { _, name in
-            let conninfo = try #require(TestDatabase.conninfo)
-            let pool = ConnectionPool(conninfo: conninfo, overrides: ["dbname": name], size: 1, maxWaiters: 1)
-            let busy = Task {
-                try await pool.withConnection(statement: "sleep") { connection, _ in
-                    _ = try connection.execute("SELECT pg_sleep(0.6)", statement: "sleep")
-                    return 1
-                }
-            }
-            try await Task.sleep(for: .milliseconds(150))
-            let waiting = Task { try await pool.withConnection(statement: "waiting") { _, _ in 2 } }
-            try await Task.sleep(for: .milliseconds(150))
-            await #expect(throws: StoreError.poolExhausted(waiting: 1)) {
-                try await pool.withConnection(statement: "refused") { _, _ in 3 }
-            }
-            #expect(try await busy.value == 1)
-            #expect(try await waiting.value == 2)
-            await pool.shutdown()
-            await #expect(throws: StoreError.poolClosed) {
-                try await pool.withConnection(statement: "closed") { _, _ in 4 }
-            }
-        }
-    }
-
     @Test func retriedCreateAcceptsItsOwnCommittedRowButNotAnother() async throws {
         try await TestDatabase.withDatabase { pool, _ in
             let session = Fixtures.everyField("sess-retry")

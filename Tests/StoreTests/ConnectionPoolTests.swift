@@ -1,0 +1,91 @@
+import Foundation
+import Store
+import Testing
+
+/// Waiting for connections: FIFO order, the cap, cancellation, shutdown.
+@Suite(.enabled(if: TestDatabase.isConfigured, "STREAMD_TEST_DATABASE_URL is not set: PostgreSQL tests skipped"))
+struct ConnectionPoolTests {
+    @Test func waitersBeyondTheCapGetPoolExhausted() async throws {
+        try await TestDatabase.withDatabase(poolSize: 1) { _, name in
+            let conninfo = try #require(TestDatabase.conninfo)
+            let pool = ConnectionPool(conninfo: conninfo, overrides: ["dbname": name], size: 1, maxWaiters: 1)
+            let busy = Task {
+                try await pool.withConnection(statement: "sleep") { connection, _ in
+                    _ = try connection.execute("SELECT pg_sleep(0.6)", statement: "sleep")
+                    return 1
+                }
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            let waiting = Task { try await pool.withConnection(statement: "waiting") { _, _ in 2 } }
+            try await Task.sleep(for: .milliseconds(150))
+            await #expect(throws: StoreError.poolExhausted(waiting: 1)) {
+                try await pool.withConnection(statement: "refused") { _, _ in 3 }
+            }
+            #expect(try await busy.value == 1)
+            #expect(try await waiting.value == 2)
+            await pool.shutdown()
+            await #expect(throws: StoreError.poolClosed) {
+                try await pool.withConnection(statement: "closed") { _, _ in 4 }
+            }
+        }
+    }
+
+    @Test func waitersGetTheConnectionInArrivalOrder() async throws {
+        try await TestDatabase.withDatabase(poolSize: 1) { pool, _ in
+            let order = Order()
+            let busy = Task {
+                try await pool.withConnection(statement: "hold") { connection, _ in
+                    _ = try connection.execute("SELECT pg_sleep(0.4)", statement: "hold")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            var waiters: [Task<Void, any Error>] = []
+            for index in 0..<5 {
+                waiters.append(Task {
+                    try await pool.withConnection(statement: "waiter") { _, _ in order.append(index) }
+                })
+                // Let each waiter enqueue before the next one arrives.
+                try await Task.sleep(for: .milliseconds(30))
+            }
+            try await busy.value
+            for waiter in waiters { try await waiter.value }
+            #expect(order.values == [0, 1, 2, 3, 4])
+        }
+    }
+
+    @Test func aCancelledWaiterLeavesTheQueue() async throws {
+        try await TestDatabase.withDatabase(poolSize: 1) { pool, _ in
+            let busy = Task {
+                try await pool.withConnection(statement: "hold") { connection, _ in
+                    _ = try connection.execute("SELECT pg_sleep(0.4)", statement: "hold")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let cancelled = Task { try await pool.withConnection(statement: "cancelled") { _, _ in 1 } }
+            try await Task.sleep(for: .milliseconds(50))
+            cancelled.cancel()
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
+            try await busy.value
+            // The connection went back to the pool, not to the cancelled caller.
+            #expect(try await pool.withConnection(statement: "after") { _, _ in 2 } == 2)
+        }
+    }
+}
+
+/// Records completion order across tasks.
+final class Order: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Int] = []
+
+    var values: [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
+    func append(_ value: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        recorded.append(value)
+    }
+}
