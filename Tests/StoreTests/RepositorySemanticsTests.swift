@@ -153,6 +153,17 @@ import Testing
     }
 
     @Test(arguments: RepositoryKind.available)
+    func statusCountsCountRowsPerStatus(kind: RepositoryKind) async throws {
+        try await kind.withRepository { repository in
+            #expect(try await repository.statusCounts() == [:])
+            try await repository.create(Fixtures.session("c1", status: .recording))
+            try await repository.create(Fixtures.session("c2", status: .recording))
+            try await repository.create(Fixtures.session("c3", status: .failed))
+            #expect(try await repository.statusCounts() == [.recording: 2, .failed: 1])
+        }
+    }
+
+    @Test(arguments: RepositoryKind.available)
     func fiftyConcurrentCreatesAllLand(kind: RepositoryKind) async throws {
         try await kind.withRepository { repository in
             try await withThrowingTaskGroup(of: Void.self) { group in
