@@ -14,7 +14,8 @@ final class FrameConverter {
 
     /// Returns `frame` itself or the converted copy, valid until the next call.
     func convert(_ frame: Frame) throws -> Frame {
-        let source = ScaleContext.Geometry(width: frame.width, height: frame.height, format: frame.pixelFormat)
+        let source = ScaleContext.Geometry(width: frame.width, height: frame.height, format: frame.pixelFormat,
+                                           fullRange: frame.pointer.pointee.color_range == AVCOL_RANGE_JPEG)
         if source == target { return frame }
         let scaler = try scaler(for: source)
         let output = try outputFrame()

@@ -2,22 +2,24 @@ import CFFmpeg
 import Foundation
 
 /// Writes one frame as a JPEG with libavcodec's mjpeg encoder. JPEG is full range, so the
-/// limited-range yuv420p picture is converted to yuvj420p first; the file appears atomically.
+/// video-range yuv420p picture is expanded to full range first (yuv420p tagged AVCOL_RANGE_JPEG,
+/// rather than the deprecated yuvj420p); the file appears atomically.
 enum ThumbnailWriter {
     static func write(_ frame: Frame, to url: URL) throws {
         let width = frame.width, height = frame.height
         let converted = try Frame()
-        try converted.allocateBuffers(width: width, height: height, format: AV_PIX_FMT_YUVJ420P)
+        try converted.allocateBuffers(width: width, height: height, format: AV_PIX_FMT_YUV420P)
         let scaler = try ScaleContext(
             from: .init(width: width, height: height, format: frame.pixelFormat),
-            to: .init(width: width, height: height, format: AV_PIX_FMT_YUVJ420P))
+            to: .init(width: width, height: height, format: AV_PIX_FMT_YUV420P, fullRange: true))
         try scaler.scale(frame, into: converted)
         converted.pointer.pointee.pts = 0
+        converted.pointer.pointee.color_range = AVCOL_RANGE_JPEG
 
         let encoder = try CodecContext.encoder(named: "mjpeg")
         encoder.pointer.pointee.width = width
         encoder.pointer.pointee.height = height
-        encoder.pointer.pointee.pix_fmt = AV_PIX_FMT_YUVJ420P
+        encoder.pointer.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         encoder.pointer.pointee.color_range = AVCOL_RANGE_JPEG
         encoder.pointer.pointee.time_base = AVRational(num: 1, den: 25)
         encoder.pointer.pointee.flags |= AV_CODEC_FLAG_QSCALE
