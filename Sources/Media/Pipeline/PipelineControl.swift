@@ -66,12 +66,3 @@ final class PipelineControl: Sendable {
             opaque: Unmanaged.passUnretained(self).toOpaque())
     }
 }
-
-/// CLOCK_MONOTONIC in nanoseconds: pacing and stall detection must not jump with the wall clock.
-enum MonotonicClock {
-    static func nanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
-}

@@ -1,31 +1,3 @@
-/// Running totals of one recording.
-public struct PipelineStats: Sendable, Equatable {
-    public var framesEncoded: Int
-    public var framesDropped: Int
-    /// Frames encoded per wall-clock second since the first frame.
-    public var encodeFPS: Double
-    /// Sum of the EXTINF durations of the segments the playlist lists.
-    public var mediaDurationSec: Double
-    public var segmentCount: Int
-    /// Bytes on disk of the listed segments plus the fMP4 init segment.
-    public var bytes: Int64
-    public var firstFrameEpochMs: Int64?
-    public var lastFrameEpochMs: Int64?
-
-    public init(framesEncoded: Int = 0, framesDropped: Int = 0, encodeFPS: Double = 0,
-                mediaDurationSec: Double = 0, segmentCount: Int = 0, bytes: Int64 = 0,
-                firstFrameEpochMs: Int64? = nil, lastFrameEpochMs: Int64? = nil) {
-        self.framesEncoded = framesEncoded
-        self.framesDropped = framesDropped
-        self.encodeFPS = encodeFPS
-        self.mediaDurationSec = mediaDurationSec
-        self.segmentCount = segmentCount
-        self.bytes = bytes
-        self.firstFrameEpochMs = firstFrameEpochMs
-        self.lastFrameEpochMs = lastFrameEpochMs
-    }
-}
-
 /// What a recording reports, in order; `.finished` is always last.
 public enum PipelineEvent: Sendable {
     /// The first frame was captured.
@@ -36,11 +8,4 @@ public enum PipelineEvent: Sendable {
     case progress(PipelineStats)
     /// The trailer is written and the playlist ends with ENDLIST.
     case finished(PipelineOutcome, PipelineStats)
-}
-
-/// How a recording ended.
-public enum PipelineOutcome: Sendable, Equatable {
-    case reachedDuration
-    case stopped
-    case failed(reason: String)
 }

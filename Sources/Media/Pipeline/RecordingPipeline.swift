@@ -25,6 +25,11 @@ public final class RecordingPipeline: Sendable {
         (events, continuation) = AsyncStream.makeStream(of: PipelineEvent.self, bufferingPolicy: .unbounded)
     }
 
+    deinit {
+        // Never started: nothing else will end the stream its consumers wait on.
+        if !started.load(ordering: .acquiring) { continuation.finish() }
+    }
+
     /// Starts the recording thread. Calling it again does nothing.
     public func start() {
         guard started.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }

@@ -1,38 +1,5 @@
 import Foundation
 
-/// Where the frames come from.
-public enum SourceKind: Sendable, Equatable {
-    /// FFmpeg's synthetic pattern through the lavfi device: "testsrc2" (default) or "testsrc".
-    case testPattern(filter: String = "testsrc2")
-    /// A V4L2 camera. `inputFormat` "mjpeg" or "yuyv422"; nil negotiates mjpeg, then yuyv422,
-    /// then whatever the driver offers.
-    case camera(device: String, inputFormat: String? = nil)
-}
-
-/// The container of the HLS segments.
-public enum SegmentFormat: String, Sendable, Codable {
-    /// `seg_00000.ts`, …
-    case mpegts
-    /// `init.mp4` plus `seg_00000.m4s`, …
-    case fmp4
-}
-
-/// libx264 settings.
-public struct EncoderSettings: Sendable, Equatable {
-    public var preset: String
-    public var tune: String
-    public var crf: Int
-    /// libx264 threads; 0 lets x264 choose from the core count.
-    public var threads: Int
-
-    public init(preset: String = "veryfast", tune: String = "zerolatency", crf: Int = 23, threads: Int = 0) {
-        self.preset = preset
-        self.tune = tune
-        self.crf = crf
-        self.threads = threads
-    }
-}
-
 /// Everything one recording needs.
 public struct RecordingSpec: Sendable {
     public var sessionId: String

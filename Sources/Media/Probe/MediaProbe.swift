@@ -1,29 +1,6 @@
 import CFFmpeg
 import Foundation
 
-/// What libavformat and libavcodec find in a media file or playlist.
-public struct MediaProbeReport: Sendable, Equatable {
-    public var formatName: String
-    public var codecName: String
-    public var pixelFormat: String
-    public var width: Int
-    public var height: Int
-    /// The container's duration (for a playlist: the sum of its EXTINF), when it states one.
-    public var durationSeconds: Double?
-    public var firstVideoPacketIsKeyframe: Bool
-    public var videoPackets: Int
-    /// Packets the demuxer flagged as corrupt (a torn MPEG-TS packet at the end of a file).
-    public var corruptPackets: Int
-    public var framesDecoded: Int
-    /// Decoder errors plus frames the decoder flagged as damaged.
-    public var decodeErrors: Int
-    /// From the first decoded frame's timestamp to the end of the last one.
-    public var decodedSeconds: Double
-
-    /// Every packet decoded cleanly and there was at least one frame.
-    public var decodesCleanly: Bool { framesDecoded > 0 && decodeErrors == 0 && corruptPackets == 0 }
-}
-
 /// Opens a file or playlist with libavformat and decodes its video; used by tests and by
 /// `PlaylistRecovery`.
 public enum MediaProbe {
@@ -114,35 +91,5 @@ public enum MediaProbe {
             throw MediaError.fileSystem(operation: "read", path: segment.path, errno: EIO, message: error.localizedDescription)
         }
         return try probe(joined, decodeFrames: decodeFrames)
-    }
-}
-
-/// The span covered by decoded frames: first timestamp to last timestamp plus one frame.
-private struct FrameTiming {
-    let timeBase: AVRational
-    let frameSeconds: Double
-    var first: Int64?
-    var last: Int64?
-    var lastDuration: Int64 = 0
-
-    init(timeBase: AVRational, frameRate: AVRational) {
-        self.timeBase = timeBase
-        frameSeconds = frameRate.num > 0 && frameRate.den > 0 ? av_q2d(av_inv_q(frameRate)) : 0
-    }
-
-    mutating func add(_ frame: Frame) {
-        guard let timestamp = frame.timestamp else { return }
-        if timestamp < (first ?? .max) { first = timestamp }
-        if timestamp > (last ?? .min) {
-            last = timestamp
-            lastDuration = frame.pointer.pointee.pkt_duration
-        }
-    }
-
-    var seconds: Double {
-        guard let first, let last else { return 0 }
-        let span = Double(last - first) * av_q2d(timeBase)
-        let tail = lastDuration > 0 ? Double(lastDuration) * av_q2d(timeBase) : frameSeconds
-        return span + tail
     }
 }
