@@ -63,12 +63,15 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // Shared by the test targets: private PostgreSQL clusters and per-test databases.
+        .target(name: "StreamdTestSupport", dependencies: ["Store"], path: "Tests/Support"),
+
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store",
+            "Store", "StreamdTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Store"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Store", "StreamdTestSupport"]),
         .testTarget(name: "HTTPAPITests", dependencies: [
             "HTTPAPI", "Recorder", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -76,7 +79,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "HTTPAPI", "Recorder", "Store", "Media",
+            "HTTPAPI", "Recorder", "Store", "Media", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

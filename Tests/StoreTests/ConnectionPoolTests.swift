@@ -1,3 +1,4 @@
+import StreamdTestSupport
 import Foundation
 import Store
 import Testing

@@ -1,3 +1,4 @@
+import StreamdTestSupport
 import Store
 import Testing
 

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderRecorderTests() { #expect(1 + 1 == 2) }

@@ -1,0 +1,128 @@
+import Foundation
+import Media
+import Recorder
+import Store
+import StreamdTestSupport
+import Testing
+
+@Suite("recording sessions on PostgreSQL and the real pipeline", .enabled(if: databaseConfigured, "needs STREAMD_TEST_DATABASE_URL (make test sets it)"))
+struct RecordingSessionTests {
+    @Test func threeSecondsPlusPostRollEndsCompletedWithFourSecondsOfMedia() async throws {
+        try await TestDatabase.withDatabase { pool, _ in
+            let fixture = try RecorderFixture(pool: pool)
+            defer { fixture.remove() }
+            let started = try await fixture.manager.start(StartRequest(sessionId: "rec-4s", source: .testsrc, durationSec: 3, postRollSec: 1))
+            #expect(started.status == .recording)
+            #expect(started.edgeStartTs != nil)
+
+            // While recording the playlist is served without ENDLIST.
+            let live = try await RecorderFixture.eventually { (try? fixture.segments("rec-4s").isEmpty == false) ?? false }
+            #expect(live)
+            #expect(try !fixture.playlist("rec-4s").contains("#EXT-X-ENDLIST"))
+            #expect(try fixture.playlist("rec-4s").contains("#EXT-X-PROGRAM-DATE-TIME"))
+
+            let ended = try await fixture.waitForStatus("rec-4s", .completed)
+            #expect(abs(ended.mediaDurationSec - 4.0) <= 0.3, "media \(ended.mediaDurationSec) s")
+            #expect(try fixture.playlist("rec-4s").contains("#EXT-X-ENDLIST"))
+            #expect(abs(try fixture.listedSeconds("rec-4s") - 4.0) <= 0.3)
+            let segments = try fixture.segments("rec-4s")
+            #expect(ended.segmentCount == segments.count)
+            for segment in segments {
+                let report = try MediaProbe.probe(fixture.directory("rec-4s").appendingPathComponent(segment))
+                #expect(report.codecName == "h264")
+                #expect(report.pixelFormat == "yuv420p")
+                #expect(report.width == 320 && report.height == 240)
+                #expect(report.firstVideoPacketIsKeyframe, "\(segment) does not start with a keyframe")
+                #expect(report.decodesCleanly, "\(segment) does not decode cleanly")
+            }
+            // The row in PostgreSQL is the final truth, not just the manager's memory.
+            let row = try #require(try await fixture.repository.get("rec-4s"))
+            #expect(row.status == .completed)
+            #expect(row.segmentCount == segments.count)
+            #expect(row.bytes > 0)
+            #expect(row.edgeEndTs ?? 0 > row.edgeStartTs ?? Int64.max)
+            #expect(await fixture.manager.journalBacklog() == 0)
+        }
+    }
+
+    @Test func closeEndsAnOpenEndedSessionAtOnce() async throws {
+        try await TestDatabase.withDatabase { pool, _ in
+            let fixture = try RecorderFixture(pool: pool)
+            defer { fixture.remove() }
+            _ = try await fixture.manager.start(StartRequest(sessionId: "rec-open", source: .testsrc))
+            #expect(try await RecorderFixture.eventually { (try? fixture.segments("rec-open").count ?? 0 >= 1) ?? false })
+            let closed = try await fixture.manager.close("rec-open")
+            #expect(closed.status == .completed)
+            #expect(closed.durationSec == nil)
+            #expect(try fixture.playlist("rec-open").contains("#EXT-X-ENDLIST"))
+            #expect(try await fixture.repository.get("rec-open")?.status == .completed)
+            #expect(await fixture.manager.activeCount == 0)
+        }
+    }
+
+    @Test func threeSessionsRecordAtOnce() async throws {
+        try await TestDatabase.withDatabase { pool, _ in
+            let fixture = try RecorderFixture(pool: pool)
+            defer { fixture.remove() }
+            let ids = ["multi-a", "multi-b", "multi-c"]
+            for id in ids {
+                _ = try await fixture.manager.start(StartRequest(sessionId: id, source: .testsrc, durationSec: 2, width: 160, height: 120))
+            }
+            #expect(await fixture.manager.activeCount == 3)
+            for id in ids {
+                let ended = try await fixture.waitForStatus(id, .completed)
+                #expect(abs(ended.mediaDurationSec - 2.0) <= 0.3)
+                #expect(try fixture.playlist(id).contains("#EXT-X-ENDLIST"))
+            }
+            let listed = try await fixture.manager.list(SessionQuery(status: .completed))
+            #expect(Set(listed.map(\.sessionId)) == Set(ids))
+        }
+    }
+
+    @Test func cameraRequestWithoutACameraIsRefusedAndLeavesNothing() async throws {
+        try await TestDatabase.withDatabase { pool, _ in
+            let fixture = try RecorderFixture(pool: pool)
+            defer { fixture.remove() }
+            await #expect(throws: RecorderError.self) {
+                _ = try await fixture.manager.start(StartRequest(sessionId: "cam-1", source: .camera, device: "/dev/video-streamd-missing"))
+            }
+            do {
+                _ = try await fixture.manager.start(StartRequest(sessionId: "cam-1", source: .camera, device: "/dev/video-streamd-missing"))
+            } catch let error as RecorderError {
+                #expect(error.httpStatus == 422)
+                #expect(error.message.contains("/dev/video-streamd-missing"))
+                #expect(error.message.contains("No such file or directory"))
+            }
+            // /dev/null exists but is no camera: refused too, with the OS error.
+            do {
+                _ = try await fixture.manager.start(StartRequest(sessionId: "cam-2", source: .camera, device: "/dev/null"))
+                Issue.record("a non-camera device was accepted")
+            } catch let error as RecorderError {
+                #expect(error.code == "camera_unavailable")
+                #expect(error.message.contains("/dev/null"))
+            }
+            // auto without the device falls back to the test pattern (the seed's behaviour).
+            let auto = try await fixture.manager.start(StartRequest(sessionId: "cam-auto", source: .auto, durationSec: 1))
+            #expect(auto.source == "testsrc")
+            #expect(try await fixture.repository.get("cam-1") == nil)
+            #expect(!FileManager.default.fileExists(atPath: fixture.directory("cam-1").path))
+            _ = try await fixture.manager.close("cam-auto")
+        }
+    }
+
+    @Test func duplicateIdsAreRefusedEvenAfterTheSessionEnded() async throws {
+        try await TestDatabase.withDatabase { pool, _ in
+            let fixture = try RecorderFixture(pool: pool)
+            defer { fixture.remove() }
+            _ = try await fixture.manager.start(StartRequest(sessionId: "dup-1", source: .testsrc, durationSec: 0.5))
+            _ = try await fixture.waitForStatus("dup-1", .completed)
+            do {
+                _ = try await fixture.manager.start(StartRequest(sessionId: "dup-1", source: .testsrc))
+                Issue.record("duplicate accepted")
+            } catch let error as RecorderError {
+                #expect(error.httpStatus == 409)
+            }
+            #expect(await fixture.manager.activeCount == 0)
+        }
+    }
+}
