@@ -74,11 +74,54 @@ struct PlaylistRecoveryTests {
         #expect(try PlaylistRecovery.finalize(directory: directory) == stats)
     }
 
-    @Test("a file that is not a playlist is reported, not overwritten")
-    func garbagePlaylist() throws {
+    @Test("a playlist left empty (a full disk) is rebuilt from the segment files, dropping the torn one")
+    func rebuildsEmptyPlaylist() async throws {
+        let temp = try TemporaryDirectory()
+        let directory = try await crashedRecording(temp, id: "rebuild")
+        let segments = listedSegments(directory)
+        try Data().write(to: directory.appendingPathComponent("index.m3u8"))
+        let last = directory.appendingPathComponent(segments[2])
+        let data = try Data(contentsOf: last)
+        try data.prefix(data.count / 3).write(to: last)
+
+        let stats = try PlaylistRecovery.finalize(directory: directory)
+        #expect(listedSegments(directory) == Array(segments.prefix(2)))
+        #expect(stats.segmentCount == 2)
+        #expect(abs(stats.mediaDurationSec - 4.0) < 0.05)
+        let text = try #require(playlistText(directory))
+        #expect(text.hasPrefix("#EXTM3U\n"))
+        #expect(text.components(separatedBy: "#EXT-X-PROGRAM-DATE-TIME:").count == 3)
+        #expect(text.hasSuffix("#EXT-X-ENDLIST\n"))
+        #expect(!FileManager.default.fileExists(atPath: last.path), "the torn segment is removed")
+        let whole = try MediaProbe.probe(directory.appendingPathComponent("index.m3u8"))
+        #expect(whole.framesDecoded == 120 && whole.decodeErrors == 0)
+        #expect(try PlaylistRecovery.finalize(directory: directory) == stats)
+    }
+
+    @Test("garbage in place of the playlist and no segments: an empty finalized playlist")
+    func garbagePlaylistWithoutSegments() throws {
         let temp = try TemporaryDirectory()
         try Data("hello".utf8).write(to: temp.file("index.m3u8"))
-        #expect(throws: MediaError.self) { try PlaylistRecovery.finalize(directory: temp.url) }
-        #expect(playlistText(temp.url) == "hello")
+        let stats = try PlaylistRecovery.finalize(directory: temp.url)
+        #expect(stats.segmentCount == 0)
+        #expect(playlistText(temp.url)?.hasSuffix("#EXT-X-ENDLIST\n") == true)
+    }
+
+    @Test("after a failure every segment is checked: a torn middle segment is dropped with a discontinuity")
+    func verifiesEverySegmentAfterFailure() async throws {
+        let temp = try TemporaryDirectory()
+        let directory = try await crashedRecording(temp, id: "middle")
+        let segments = listedSegments(directory)
+        let middle = directory.appendingPathComponent(segments[1])
+        let data = try Data(contentsOf: middle)
+        try data.prefix(data.count / 2).write(to: middle)
+
+        let stats = try PlaylistRecovery.finalize(directory: directory, verifyEverySegment: true, logger: nil)
+        #expect(listedSegments(directory) == [segments[0], segments[2]])
+        #expect(stats.segmentCount == 2)
+        let text = try #require(playlistText(directory))
+        let discontinuity = try #require(text.range(of: "#EXT-X-DISCONTINUITY"))
+        #expect(text[discontinuity.upperBound...].contains(segments[2]))
+        #expect(!text[..<discontinuity.lowerBound].contains(segments[2]))
     }
 }

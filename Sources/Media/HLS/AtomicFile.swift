@@ -30,4 +30,26 @@ enum AtomicFile {
             throw failure
         }
     }
+
+    /// Appends `data` in place (not atomic; for a few bytes when a rewrite is impossible),
+    /// first adding a newline if the file does not end with one.
+    static func append(_ data: Data, to url: URL, startingOnNewLine: Bool) throws {
+        let path = url.path
+        let fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw MediaError.fileSystem("open", path, errno: errno) }
+        defer { close(fd) }
+        var bytes = [UInt8](data)
+        if startingOnNewLine {
+            var last: UInt8 = 0
+            let size = lseek(fd, 0, SEEK_END)
+            if size > 0, pread(fd, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") {
+                bytes.insert(UInt8(ascii: "\n"), at: 0)
+            }
+        }
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else {
+            throw MediaError.fileSystem("append to", path, errno: written < 0 ? errno : ENOSPC)
+        }
+        guard fsync(fd) == 0 else { throw MediaError.fileSystem("flush", path, errno: errno) }
+    }
 }

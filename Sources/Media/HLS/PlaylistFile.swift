@@ -94,7 +94,7 @@ struct PlaylistFile: Equatable {
         } catch CocoaError.fileReadNoSuchFile {
             return nil
         } catch {
-            throw MediaError.malformedPlaylist(path: url.path, reason: "it cannot be read (\(error.localizedDescription))")
+            throw MediaError.fileSystem(operation: "read", path: url.path, errno: EIO, message: error.localizedDescription)
         }
         guard let text = String(data: data, encoding: .utf8), text.hasPrefix("#EXTM3U") else {
             throw MediaError.malformedPlaylist(path: url.path, reason: "it does not start with #EXTM3U")

@@ -22,7 +22,7 @@ struct PipelineRun: Sendable {
             stats = session.stats
         } catch {
             logger.error("recording could not start", metadata: ["error": "\(error)"])
-            outcome = .failed(reason: "\(error)")
+            outcome = .failed(reason: FailureDiagnosis.reason(for: error, directory: spec.directory))
         }
         withExtendedLifetime(watchdog) {}
         stats = finalizePlaylist(outcome: &outcome, stats: stats)
@@ -37,8 +37,9 @@ struct PipelineRun: Sendable {
     /// Every ended recording has a playlist with ENDLIST listing only decodable segments. After a
     /// failure (or a trailer that did not land) the recovery pass guarantees it.
     private func finalizePlaylist(outcome: inout PipelineOutcome, stats: PipelineStats) -> PipelineStats {
-        var needsRecovery = false
-        if case .failed = outcome { needsRecovery = true }
+        var failed = false
+        if case .failed = outcome { failed = true }
+        var needsRecovery = failed
         if !needsRecovery {
             do {
                 needsRecovery = try PlaylistFile.read(in: spec.directory)?.hasEndList != true
@@ -48,7 +49,8 @@ struct PipelineRun: Sendable {
         }
         guard needsRecovery else { return stats }
         do {
-            let recovered = try PlaylistRecovery.finalize(directory: spec.directory, logger: logger)
+            // After a failure any segment of this session may be cut short: check them all.
+            let recovered = try PlaylistRecovery.finalize(directory: spec.directory, verifyEverySegment: failed, logger: logger)
             var merged = stats
             merged.segmentCount = recovered.segmentCount
             merged.mediaDurationSec = recovered.mediaDurationSec

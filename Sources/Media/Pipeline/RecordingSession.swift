@@ -75,8 +75,9 @@ final class RecordingSession {
             try writer.finish()
             try publishNewSegments()
         } catch {
-            logger.error("recording failed", metadata: ["error": "\(error)"])
-            outcome = .failed(reason: "\(error)")
+            let reason = FailureDiagnosis.reason(for: error, directory: spec.directory)
+            logger.error("recording failed", metadata: ["error": "\(reason)"])
+            outcome = .failed(reason: reason)
             salvage()
         }
         stats.encodeFPS = encodeFPS()

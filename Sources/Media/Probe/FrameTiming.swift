@@ -1,6 +1,6 @@
 import CFFmpeg
 
-/// The span covered by decoded frames: first timestamp to last timestamp plus one frame.
+/// The span covered by frames or packets: first timestamp to last timestamp plus one frame.
 struct FrameTiming {
     let timeBase: AVRational
     let frameSeconds: Double
@@ -13,12 +13,12 @@ struct FrameTiming {
         frameSeconds = frameRate.num > 0 && frameRate.den > 0 ? av_q2d(av_inv_q(frameRate)) : 0
     }
 
-    mutating func add(_ frame: Frame) {
-        guard let timestamp = frame.timestamp else { return }
+    mutating func add(timestamp: Int64?, duration: Int64) {
+        guard let timestamp else { return }
         if timestamp < (first ?? .max) { first = timestamp }
         if timestamp > (last ?? .min) {
             last = timestamp
-            lastDuration = frame.pointer.pointee.pkt_duration
+            lastDuration = duration
         }
     }
 

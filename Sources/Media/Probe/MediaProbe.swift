@@ -4,7 +4,8 @@ import Foundation
 /// Opens a file or playlist with libavformat and decodes its video; used by tests and by
 /// `PlaylistRecovery`.
 public enum MediaProbe {
-    /// Probes `url`; with `decodeFrames` false only the first video packet is read.
+    /// Probes `url`. With `decodeFrames` false every packet is read but none decoded (a cheap
+    /// integrity scan): `framesDecoded` stays 0 and `mediaSeconds` comes from packet timestamps.
     public static func probe(_ url: URL, decodeFrames: Bool = true) throws -> MediaProbeReport {
         let input = try InputFormatContext(url: url.path, formatName: nil, options: [], source: url.path)
         try input.findStreamInfo()
@@ -26,9 +27,10 @@ public enum MediaProbe {
             width: Int(parameters.pointee.width), height: Int(parameters.pointee.height),
             durationSeconds: duration > 0 && duration != streamd_nopts_value() ? Double(duration) / Double(AV_TIME_BASE) : nil,
             firstVideoPacketIsKeyframe: false, videoPackets: 0, corruptPackets: 0,
-            framesDecoded: 0, decodeErrors: 0, decodedSeconds: 0)
+            framesDecoded: 0, decodeErrors: 0, mediaSeconds: 0)
 
         var timing = FrameTiming(timeBase: stream.pointee.time_base, frameRate: stream.pointee.avg_frame_rate)
+        var packetTiming = timing
         let packet = try Packet()
         let frame = try Frame()
         func receiveFrames() throws {
@@ -45,7 +47,7 @@ public enum MediaProbe {
                 if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
                     report.decodeErrors += 1
                 }
-                timing.add(frame)
+                timing.add(timestamp: frame.timestamp, duration: frame.pointer.pointee.pkt_duration)
                 frame.unref()
             }
         }
@@ -60,7 +62,11 @@ public enum MediaProbe {
             if report.videoPackets == 0 { report.firstVideoPacketIsKeyframe = packet.isKeyframe }
             report.videoPackets += 1
             if packet.isCorrupt { report.corruptPackets += 1 }
-            guard decodeFrames else { break reading }
+            guard decodeFrames else {
+                let pts = packet.pointer.pointee.pts
+                packetTiming.add(timestamp: pts == streamd_nopts_value() ? nil : pts, duration: packet.pointer.pointee.duration)
+                continue reading
+            }
             do {
                 _ = try decoder.send(packet: packet)
             } catch {
@@ -72,7 +78,7 @@ public enum MediaProbe {
             _ = try decoder.send(packet: nil)
             try receiveFrames()
         }
-        report.decodedSeconds = timing.seconds
+        report.mediaSeconds = decodeFrames ? timing.seconds : packetTiming.seconds
         return report
     }
 

@@ -14,8 +14,9 @@ public struct MediaProbeReport: Sendable, Equatable {
     public var framesDecoded: Int
     /// Decoder errors plus frames the decoder flagged as damaged.
     public var decodeErrors: Int
-    /// From the first decoded frame's timestamp to the end of the last one.
-    public var decodedSeconds: Double
+    /// From the first frame's timestamp to the end of the last one (decoded frames, or packets
+    /// when not decoding).
+    public var mediaSeconds: Double
 
     /// Every packet decoded cleanly and there was at least one frame.
     public var decodesCleanly: Bool { framesDecoded > 0 && decodeErrors == 0 && corruptPackets == 0 }

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Media
+
+/// A recording on a tiny tmpfs runs out of space. Needs root (mount); skipped otherwise.
+@Suite("Disk full")
+struct DiskFullTests {
+    @Test("ENOSPC mid-recording: the session fails naming the full disk, the playlist ends with ENDLIST and lists only whole segments")
+    func diskFull() async throws {
+        let temp = try TemporaryDirectory()
+        let mountPoint = temp.file("small")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        let mounted = geteuid() == 0 && (try runToolStatus("mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", mountPoint.path])) == 0
+        guard mounted else {
+            print("skipping the disk-full test: cannot mount a tmpfs here")
+            return
+        }
+        defer {
+            do {
+                if try runToolStatus("umount", [mountPoint.path]) != 0 { print("could not unmount \(mountPoint.path)") }
+            } catch {
+                print("could not unmount \(mountPoint.path): \(error)")
+            }
+        }
+
+        let spec = smallSpec(mountPoint, id: "full", seconds: 30)
+        let pipeline = RecordingPipeline(spec: spec, logger: TestLog.logger)
+        pipeline.start()
+        let events = await collectEvents(pipeline)
+        guard case let .failed(reason)? = events.finished?.0 else {
+            Issue.record("expected a failure, got \(String(describing: events.finished))")
+            return
+        }
+        #expect(reason.contains("No space left on device"))
+        let text = try #require(playlistText(spec.directory))
+        #expect(text.hasSuffix("#EXT-X-ENDLIST\n"))
+        for name in listedSegments(spec.directory) {
+            let report = try MediaProbe.probe(spec.directory.appendingPathComponent(name))
+            #expect(report.decodesCleanly && report.firstVideoPacketIsKeyframe, "\(name): \(report)")
+        }
+    }
+}
+
+/// Runs a tool and returns its exit status.
+func runToolStatus(_ executable: String, _ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [executable] + arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
