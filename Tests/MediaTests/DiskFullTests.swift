@@ -10,7 +10,7 @@ struct DiskFullTests {
         let temp = try TemporaryDirectory()
         let mountPoint = temp.file("small")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        let mounted = geteuid() == 0 && (try runToolStatus("mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", mountPoint.path])) == 0
+        let mounted = try geteuid() == 0 && (runToolStatus("mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", mountPoint.path])) == 0
         guard mounted else {
             print("skipping the disk-full test: cannot mount a tmpfs here")
             return
