@@ -48,6 +48,62 @@ struct WebPageTests {
         }
     }
 
+    /// With both tokens configured the page meets 401 on its first read, asks for the token, keeps it, and
+    /// then lists, starts (Bearer) and plays (`?token=`, which the served playlist carries to its segments).
+    @Test func asksForTheTokenAndUsesIt() async throws {
+        let tokens = ["STREAMD_API_TOKEN": "api-secret-1", "STREAMD_READ_TOKEN": "read-secret-2"]
+        try await WebPageDaemon.with(environment: tokens) { daemon in
+            let unauthorized = try await daemon.request("GET", "/sessions")
+            #expect(unauthorized.status == 401)
+            #expect(unauthorized.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+
+            // A script of steps, run by polling: the list's 401 opens the form; the API token (good for reads
+            // too) is entered; then a one-second test-pattern session is started from the form.
+            let steps = """
+                (() => {
+                  const $ = (id) => document.getElementById(id), w = window;
+                  if (!w.step && !$('token-form').hidden) {
+                    w.step = 1; $('token-input').value = 'api-secret-1'; $('token-form').requestSubmit();
+                  } else if (w.step === 1 && !$('empty').hidden) {
+                    w.step = 2; const f = $('start-form');
+                    f.source.value = 'testsrc'; f.durationSec.value = '1'; f.width.value = '320'; f.height.value = '240';
+                    f.requestSubmit();
+                  }
+                  return w.step === 2 && /^Started /.test($('message').textContent);
+                })()
+                """
+            let outcome = try await WebPageChromium.open(
+                daemon.baseURL + "/", until: steps,
+                print: "({message: document.getElementById('message').textContent, token: localStorage.getItem('streamd.token'), step: window.step || 0})")
+            let value = try #require(outcome.value as? [String: Any])
+            #expect(outcome.ok, "the token flow stopped: \(value)")
+            #expect(value["token"] as? String == "api-secret-1")
+
+            let list = try await daemon.request("GET", "/sessions?token=read-secret-2").json()
+            let sessions = try #require(list["sessions"] as? [[String: Any]])
+            let id = try #require(sessions.first?["session_id"] as? String)
+            for _ in 0..<40 where try await daemon.request("GET", "/sessions/\(id)?token=read-secret-2").json()["status"] as? String != "completed" {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            // A fresh profile has no token: the player asks for it, then plays with `?token=`.
+            let play = """
+                (() => {
+                  const $ = (id) => document.getElementById(id), w = window;
+                  if (!w.step && !$('token-form').hidden) {
+                    w.step = 1; $('token-input').value = 'read-secret-2'; $('token-form').requestSubmit();
+                  }
+                  return Number($('player-state').dataset.currentTime) > 0.5 || $('player-state').dataset.error;
+                })()
+                """
+            let player = try await WebPageChromium.open(
+                daemon.baseURL + "/#/play/\(id)", until: play,
+                print: "Object.assign({src: document.getElementById('video').getAttribute('src')}, document.getElementById('player-state').dataset)")
+            let state = try #require(player.value as? [String: Any])
+            #expect(player.ok && state["error"] == nil, "the player did not play with the read token: \(state)")
+            #expect((state["src"] as? String)?.hasSuffix("index.m3u8?token=read-secret-2") == true)
+        }
+    }
+
     static let playerState = "document.getElementById('player-state')"
     static func row(_ id: String) -> String { "document.querySelector('tr[data-session-id=\"\(id)\"]')" }
 
