@@ -14,9 +14,9 @@ struct RecorderMetrics: Sendable {
         active.record(count)
     }
 
-    func segmentWritten(bytes added: Int64) {
-        segments.increment()
-        bytes.increment(by: Int(added))
+    func segmentsWritten(_ count: Int, bytes added: Int64) {
+        if count > 0 { segments.increment(by: count) }
+        if added > 0 { bytes.increment(by: Int(added)) }
     }
 
     func progress(sessionId: String, stats: PipelineStats, previous: PipelineStats?) {

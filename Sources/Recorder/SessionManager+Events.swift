@@ -25,9 +25,7 @@ extension SessionManager {
             resumeStartWaiters(sessionId)
             await persist(sessionId)
         case .segmentWritten(_, let stats):
-            let previousBytes = live[sessionId]?.session.bytes ?? 0
             apply(stats, to: sessionId)
-            metrics.segmentWritten(bytes: max(0, stats.bytes - previousBytes))
             await persist(sessionId)
         case .progress(let stats):
             let previous = live[sessionId]?.stats
@@ -40,7 +38,8 @@ extension SessionManager {
 
     private func apply(_ stats: PipelineStats, to sessionId: String, touchRow: Bool = true) {
         live[sessionId]?.stats = stats
-        guard touchRow else { return }
+        guard touchRow, let before = live[sessionId]?.session else { return }
+        metrics.segmentsWritten(max(0, stats.segmentCount - before.segmentCount), bytes: max(0, stats.bytes - before.bytes))
         update(sessionId) { session in
             session.mediaDurationSec = stats.mediaDurationSec
             session.segmentCount = stats.segmentCount

@@ -24,6 +24,8 @@ struct TestDaemon: Sendable {
     let http: HTTPConfig
 
     init(http: HTTPConfig = HTTPConfig(), adjust: (inout RecorderConfig) -> Void = { _ in }) throws {
+        // The recorder's counters bind to the metrics system when it is created, so bootstrap first.
+        _ = sharedRegistry
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("streamd-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         var config = RecorderConfig(dataDirectory: dataDirectory, publicURL: "http://test.local", nodeId: "test-node",

@@ -37,6 +37,8 @@ struct Serve: AsyncParsableCommand {
         let notifier = SystemdNotifier.fromEnvironment()
         let recorderService = RecorderService(manager: manager, schema: schema, logger: logger)
         let watchdog = SystemdWatchdogService(notifier: notifier, manager: manager)
+        let retention = RetentionService(
+            manager: manager, policy: config.retention, intervalSeconds: max(10, config.retentionIntervalSec), logger: logger)
         let app = buildApplication(
             manager: manager, config: config.http, registry: registry, logger: Logger(label: "streamd.http"),
             onServerRunning: { channel in
@@ -46,7 +48,9 @@ struct Serve: AsyncParsableCommand {
         // Shut down in reverse: the HTTP server stops taking requests first, then every recording is finalized.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: recorderService), .init(service: watchdog), .init(service: app)],
+                services: [
+                    .init(service: recorderService), .init(service: retention), .init(service: watchdog), .init(service: app),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

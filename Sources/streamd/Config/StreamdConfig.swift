@@ -64,6 +64,14 @@ struct StreamdConfig: Sendable {
             shutdownTimeoutSec: shutdownTimeoutSec)
     }
 
+    var retention: RetentionPolicy {
+        guard retentionEnabled else { return RetentionPolicy() }
+        return RetentionPolicy(
+            maxAgeSec: retentionMaxAgeDays > 0 ? retentionMaxAgeDays * 86_400 : nil,
+            maxTotalBytes: retentionMaxTotalGB > 0 ? Int64(retentionMaxTotalGB * 1_073_741_824) : nil,
+            minFreeBytes: minFreeMB > 0 ? Int64(minFreeMB) * 1_048_576 : nil)
+    }
+
     var http: HTTPConfig {
         HTTPConfig(
             host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, apiToken: apiToken,
