@@ -52,7 +52,9 @@ struct HLSPlaylist {
         guard result.status == 0, result.errors.isEmpty else {
             throw ServiceTestFailure("ffprobe on \(directory.path)/index.m3u8 exited \(result.status): \(result.errors)")
         }
-        guard let frames = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").first ?? "") else {
+        // One line per program or stream entry that ffprobe shows; they all name the same video stream.
+        let counts = result.output.split(whereSeparator: \.isNewline).compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard let frames = counts.first else {
             throw ServiceTestFailure("ffprobe printed no frame count: \(result.output)")
         }
         return frames
