@@ -29,6 +29,7 @@ public func buildRouter(
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory).addRoutes(to: router)
+    router.add(middleware: MethodNotAllowedMiddleware(router: router))
     return router
 }
 

@@ -199,3 +199,22 @@ struct SessionAPITests {
         }
     }
 }
+
+@Suite("methods")
+struct MethodTests {
+    @Test(arguments: [
+        ("TRACE", "/healthz", "GET, HEAD, OPTIONS"),
+        ("PUT", "/sessions", "GET, OPTIONS, POST"),
+        ("PATCH", "/sessions/abc", "DELETE, GET, HEAD, OPTIONS"),
+        ("GET", "/sessions/abc/close", "OPTIONS, POST"),
+    ])
+    func unsupportedMethodsAre405WithAllow(method: String, path: String, allow: String) async throws {
+        let daemon = try TestDaemon()
+        try await daemon.test { client in
+            let response = try await client.send(HTTPRequest.Method(method) ?? .get, path)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == allow)
+            #expect(response.errorCode == "method_not_allowed")
+        }
+    }
+}

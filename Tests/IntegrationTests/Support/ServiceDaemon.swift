@@ -32,7 +32,10 @@ final class ServiceDaemon: Sendable {
     }
 
     /// Starts the daemon and returns at once; `waitUntilHealthy` waits for it to serve.
-    static func launch(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:]) throws -> ServiceDaemon {
+    /// `fileSizeLimitKiB` runs the daemon under `ulimit -f` with SIGXFSZ ignored, so writes past the
+    /// limit fail with EFBIG: a real OS write error injected without privileges.
+    static func launch(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:],
+                       fileSizeLimitKiB: Int? = nil) throws -> ServiceDaemon {
         guard let binary = ServiceTestEnvironment.binary else { throw ServiceTestFailure(ServiceTestEnvironment.skipReason) }
         let port = try FreePort.next()
         let configFile = storage.root.appendingPathComponent("streamd-\(port).yaml")
@@ -54,8 +57,13 @@ final class ServiceDaemon: Sendable {
         guard FileManager.default.createFile(atPath: stdoutFile.path, contents: nil) else { throw ServiceTestFailure("cannot create \(stdoutFile.path)") }
         guard FileManager.default.createFile(atPath: stderrFile.path, contents: nil) else { throw ServiceTestFailure("cannot create \(stderrFile.path)") }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve"]
+        if let fileSizeLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimitKiB) && trap '' XFSZ && exec \"$0\" serve", binary]
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["serve"]
+        }
         process.environment = env
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
@@ -66,8 +74,8 @@ final class ServiceDaemon: Sendable {
 
     /// Launches, waits for /healthz, runs `body`, and always stops the daemon (SIGTERM, SIGKILL after 20 s).
     static func with<T>(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:],
-                        _ body: (ServiceDaemon) async throws -> T) async throws -> T {
-        let daemon = try launch(storage: storage, config: config, environment: environment)
+                        fileSizeLimitKiB: Int? = nil, _ body: (ServiceDaemon) async throws -> T) async throws -> T {
+        let daemon = try launch(storage: storage, config: config, environment: environment, fileSizeLimitKiB: fileSizeLimitKiB)
         let outcome: Result<T, any Error>
         do {
             try await daemon.waitUntilHealthy()
