@@ -15,8 +15,13 @@ public enum DiskSpace {
         else { return 0 }
         var total: Int64 = 0
         for case let file as URL in walker {
-            let values = try? file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-            if values?.isRegularFile == true { total += Int64(values?.fileSize ?? 0) }
+            do {
+                let values = try file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+                if values.isRegularFile == true { total += Int64(values.fileSize ?? 0) }
+            } catch {
+                // A file removed while we walk (a segment rotated, a session deleted) holds no bytes.
+                continue
+            }
         }
         return total
     }

@@ -15,21 +15,16 @@ extension SessionManager {
         logger.info("stopping recordings for shutdown", metadata: ["count": "\(ids.count)"])
         for id in ids { live[id]?.pipeline.stop() }
         let deadline = ContinuousClock.now + .seconds(config.shutdownTimeoutSec)
-        await withTaskGroup(of: Void.self) { group in
-            for id in ids where live[id] != nil {
-                group.addTask { _ = await self.waitUntilFinished(id) }
-            }
-            group.addTask {
-                try? await Task.sleep(until: deadline)
-            }
-            // Whichever comes first: all recordings finished, or the bound.
-            var finished = 0
-            for await _ in group {
-                finished += 1
-                if finished == ids.count || ContinuousClock.now >= deadline { break }
-            }
-            group.cancelAll()
+        // A pipeline that cannot finish (a hung device) must not hold the process: at the deadline
+        // every waiter is released and what is still live is marked below.
+        let timer = Task {
+            try? await Task.sleep(until: deadline)
+            await self.releaseFinishWaiters()
         }
+        for id in ids where live[id] != nil && ContinuousClock.now < deadline {
+            _ = await waitUntilFinished(id)
+        }
+        timer.cancel()
         for (id, recording) in live {
             logger.error("recording did not finish within the shutdown bound", metadata: ["session_id": "\(id)"])
             var session = recording.session
@@ -38,6 +33,14 @@ extension SessionManager {
             await journal.record(session)
         }
         await journal.flush()
+    }
+
+    func releaseFinishWaiters() {
+        for id in live.keys {
+            let waiters = live[id]?.finishWaiters ?? []
+            live[id]?.finishWaiters = []
+            if let session = live[id]?.session { waiters.forEach { $0.resume(returning: session) } }
+        }
     }
 
     /// Crash recovery: sessions this node left `starting`/`recording` get a finalized playlist (torn last

@@ -7,6 +7,7 @@ enum JSONValue: Decodable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // Each attempt is a type probe: a mismatch just means "try the next JSON type".
         if c.decodeNil() { self = .null }
         else if let value = try? c.decode(Bool.self) { self = .bool(value) }
         else if let value = try? c.decode(Double.self) { self = .number(value) }
