@@ -32,6 +32,9 @@ public actor SessionJournal {
     private var nextSequence = 0
     private var linesInFile = 0
     private var flushing = false
+    private var flushScheduled = false
+    /// The last attempt to apply failed: the database is down or unreachable.
+    private var databaseBehind = false
 
     public init(fileURL: URL, repository: any SessionRepository, logger: Logger) {
         self.fileURL = fileURL
@@ -98,6 +101,27 @@ public actor SessionJournal {
             // The change is still held in memory and will reach the database; only crash safety is lost.
             logger.error("cannot write the session journal", metadata: ["file": "\(fileURL.path)", "error": "\(error)"])
         }
+        // While the database answers, the change is applied before the caller goes on, so reads that go
+        // to the database see it. During an outage the caller does not wait on every failing attempt.
+        if databaseBehind {
+            scheduleFlush()
+        } else {
+            await flush()
+        }
+    }
+
+    /// Applying beside the caller: a failing database must not hold up the pipelines' events, only
+    /// the backlog here, one entry per session.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task {
+            await self.runScheduledFlush()
+        }
+    }
+
+    private func runScheduledFlush() async {
+        flushScheduled = false
         await flush()
     }
 
@@ -116,6 +140,7 @@ public actor SessionJournal {
                 }
             } catch {
                 logger.debug("journal backlog waits for the database", metadata: ["backlog": "\(pending.count)", "error": "\(error)"])
+                databaseBehind = true
                 return false
             }
             // A newer change for the same session may have arrived while this one was applied.
@@ -123,6 +148,7 @@ public actor SessionJournal {
                 pending[entry.operation.sessionId] = nil
             }
         }
+        databaseBehind = false
         compact()
         return true
     }

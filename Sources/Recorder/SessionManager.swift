@@ -71,7 +71,7 @@ public actor SessionManager {
         let spec = RecordingSpec(
             sessionId: sessionId, directory: config.directory(for: sessionId), source: source,
             width: start.width, height: start.height, fps: start.fps, segmentSeconds: config.segmentSeconds,
-            segmentFormat: config.segmentFormat, encoder: config.encoder, maxMediaSeconds: start.maxMediaSeconds,
+            segmentFormat: config.segmentFormat, encoder: config.encoder, maxMediaSeconds: start.maxMediaSeconds ?? config.maxDurationSec,
             stallTimeoutSeconds: config.stallTimeoutSec)
         var sessionLogger = logger
         sessionLogger[metadataKey: "session_id"] = "\(sessionId)"

@@ -22,7 +22,7 @@ public final class RecordingPipeline: Sendable {
         var logger = logger
         logger[metadataKey: "session_id"] = "\(spec.sessionId)"
         self.logger = logger
-        (events, continuation) = AsyncStream.makeStream(of: PipelineEvent.self, bufferingPolicy: .unbounded)
+        (events, continuation) = AsyncStream.makeStream(of: PipelineEvent.self, bufferingPolicy: .bufferingNewest(1024))
     }
 
     deinit {
