@@ -34,6 +34,7 @@ struct RecordingFileTests {
             #expect(playlist.headers[.contentType] == "application/vnd.apple.mpegurl")
             #expect(playlist.headers[.cacheControl]?.contains("max-age") == true)
             #expect(playlist.text.contains("#EXT-X-ENDLIST"))
+            #expect(!playlist.text.contains("#EXT-X-START"))
 
             let whole = try await client.send(.get, "/files-1/\(segment)")
             #expect(whole.status == .ok)
@@ -83,6 +84,7 @@ struct RecordingFileTests {
             #expect(response.text.contains("#EXTINF"))
             #expect(!response.text.contains("#EXT-X-ENDLIST"))
             #expect(response.headers[.cacheControl] == "no-cache")
+            #expect(response.text.contains("#EXT-X-START:TIME-OFFSET=-"), "live playlists ask players to join near the live edge")
             _ = try await client.send(.post, "/sessions/files-live/close")
         }
     }

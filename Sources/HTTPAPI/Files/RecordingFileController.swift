@@ -30,6 +30,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
             var playlist = try readPlaylist(file.path)
             let ended = playlist.contains("#EXT-X-ENDLIST")
             headers[.cacheControl] = ended ? "public, max-age=86400" : "no-cache"
+            if !ended { playlist = LivePlaylist.startNearLiveEdge(playlist) }
             if let token = request.uri.queryParameters.get("token"), !token.isEmpty {
                 playlist = PlaylistTokens.append(token: token, to: playlist)
             }
