@@ -11,11 +11,7 @@ struct WebPageChromium {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static let script = OpenAPITests.repositoryRoot.appendingPathComponent("bench/chromium/cdp.py")
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
+    static let script = ServiceTestEnvironment.repositoryRoot.appendingPathComponent("bench/chromium/cdp.py")
 
     struct Outcome {
         /// The condition held before the timeout.
@@ -29,17 +25,17 @@ struct WebPageChromium {
         _ url: String, until condition: String, print expression: String, width: Int = 1280, height: Int = 800,
         mobile: Bool = false, screenshot: URL? = nil, timeout: Double = 30
     ) async throws -> Outcome {
-        guard let executable else { throw Failure(description: "chromium is not installed (apt-get install chromium)") }
+        guard let executable else { throw ServiceTestFailure("chromium is not installed (apt-get install chromium)") }
         var arguments = [script.path, url, "--until", condition, "--print", expression, "--timeout", String(timeout),
                          "--size", "\(width),\(height)", "--chromium", executable]
         if mobile { arguments.append("--mobile") }
         if let screenshot { arguments += ["--screenshot", screenshot.path] }
-        let result = try await WebPageProcess.run("/usr/bin/env", ["python3"] + arguments, timeout: .seconds(Int(timeout) + 60))
-        guard !result.timedOut, let line = result.output.split(separator: "\n").last,
+        let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, timeout: .seconds(Int(timeout) + 60))
+        guard let line = result.output.split(separator: "\n").last,
               let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw Failure(description: "cdp.py \(url) gave no answer (status \(result.status)): \(result.output)\(result.errors.suffix(2000))")
+            throw ServiceTestFailure("cdp.py \(url) gave no answer (status \(result.status)): \(result.output)\(result.errors.suffix(2000))")
         }
-        if let error = json["error"] as? String { throw Failure(description: "cdp.py \(url): \(error)") }
+        if let error = json["error"] as? String { throw ServiceTestFailure("cdp.py \(url): \(error)") }
         return Outcome(ok: json["ok"] as? Bool ?? false, value: json["value"], elapsed: json["elapsed"] as? Double ?? 0)
     }
 }

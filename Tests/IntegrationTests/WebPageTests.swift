@@ -2,10 +2,10 @@ import Foundation
 import Testing
 
 /// The web page against the real daemon and a real recording, in real (headless) Chromium.
-@Suite(.serialized, .enabled(if: WebPageDaemon.isAvailable, "STREAMD_BINARY / STREAMD_TEST_DATABASE_URL unset: run `make test`"))
+@Suite(.serialized, .enabled(if: ServiceTestEnvironment.hasBinaryAndDatabase, "\(ServiceTestEnvironment.skipReason)"))
 struct WebPageTests {
     @Test func listsTheSessionAndPlaysItNatively() async throws {
-        try await WebPageDaemon.with { daemon in
+        try await ServiceDaemon.with(config: ServiceDaemon.webPageConfig) { daemon in
             let session = try await daemon.record(seconds: 4)
             let id = try #require(session["session_id"] as? String)
             let media = try #require(session["media_duration_sec"] as? Double)
@@ -52,7 +52,7 @@ struct WebPageTests {
     /// then lists, starts (Bearer) and plays (`?token=`, which the served playlist carries to its segments).
     @Test func asksForTheTokenAndUsesIt() async throws {
         let tokens = ["STREAMD_API_TOKEN": "api-secret-1", "STREAMD_READ_TOKEN": "read-secret-2"]
-        try await WebPageDaemon.with(environment: tokens) { daemon in
+        try await ServiceDaemon.with(config: ServiceDaemon.webPageConfig, environment: tokens) { daemon in
             let unauthorized = try await daemon.request("GET", "/sessions")
             #expect(unauthorized.status == 401)
             #expect(unauthorized.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
@@ -79,10 +79,10 @@ struct WebPageTests {
             #expect(outcome.ok, "the token flow stopped: \(value)")
             #expect(value["token"] as? String == "api-secret-1")
 
-            let list = try await daemon.request("GET", "/sessions?token=read-secret-2").json()
+            let list = try await daemon.request("GET", "/sessions?token=read-secret-2").object()
             let sessions = try #require(list["sessions"] as? [[String: Any]])
             let id = try #require(sessions.first?["session_id"] as? String)
-            for _ in 0..<40 where try await daemon.request("GET", "/sessions/\(id)?token=read-secret-2").json()["status"] as? String != "completed" {
+            for _ in 0..<40 where try await daemon.request("GET", "/sessions/\(id)?token=read-secret-2").object()["status"] as? String != "completed" {
                 try await Task.sleep(for: .milliseconds(250))
             }
             // A fresh profile has no token: the player asks for it, then plays with `?token=`.
@@ -108,7 +108,7 @@ struct WebPageTests {
     static func row(_ id: String) -> String { "document.querySelector('tr[data-session-id=\"\(id)\"]')" }
 
     @Test func pageIsSelfContainedAndRelative() async throws {
-        try await WebPageDaemon.with { daemon in
+        try await ServiceDaemon.with(config: ServiceDaemon.webPageConfig) { daemon in
             let page = try await daemon.request("GET", "/").text
             let index = try await daemon.request("GET", "/index.html").text
             #expect(page == index)
@@ -126,11 +126,7 @@ struct WebPageTests {
 
     /// `data/screenshots/` of the repository (git-ignored), found from this file.
     static func screenshotDirectory() throws -> URL {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory.deleteLastPathComponent()
-        }
-        let shots = directory.appendingPathComponent("data/screenshots", isDirectory: true)
+        let shots = ServiceTestEnvironment.repositoryRoot.appendingPathComponent("data/screenshots", isDirectory: true)
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
         return shots
     }

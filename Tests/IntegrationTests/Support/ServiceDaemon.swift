@@ -13,6 +13,13 @@ final class ServiceDaemon: Sendable {
         log_level: info
         """
 
+    /// The web page and OpenAPI tests' config: the daemon's default segment length and log level, small
+    /// frames, two sessions at most.
+    static let webPageConfig = """
+        media: {width: 320, height: 240, fps: 15}
+        limits: {max_sessions: 2}
+        """
+
     let process: Process
     let port: Int
     let storage: ServiceStorage
@@ -72,6 +79,14 @@ final class ServiceDaemon: Sendable {
         return ServiceDaemon(process: process, port: port, storage: storage, standardOutputFile: stdoutFile, standardErrorFile: stderrFile)
     }
 
+    /// `with(storage:…)` on fresh storage, removed afterwards.
+    static func with<T>(config: String = smallConfig, environment: [String: String] = [:],
+                        _ body: (ServiceDaemon) async throws -> T) async throws -> T {
+        try await ServiceStorage.with { storage in
+            try await with(storage: storage, config: config, environment: environment, body)
+        }
+    }
+
     /// Launches, waits for /healthz, runs `body`, and always stops the daemon (SIGTERM, SIGKILL after 20 s).
     static func with<T>(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:],
                         fileSizeLimitKiB: Int? = nil, _ body: (ServiceDaemon) async throws -> T) async throws -> T {
@@ -125,6 +140,8 @@ final class ServiceDaemon: Sendable {
 
     struct Response: Sendable {
         let status: Int
+        /// Header names in lower case.
+        let headers: [String: String]
         let body: Data
         var text: String { String(decoding: body, as: UTF8.self) }
 
@@ -146,7 +163,9 @@ final class ServiceDaemon: Sendable {
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw ServiceTestFailure("not an HTTP response") }
-        return Response(status: http.statusCode, body: data)
+        var headers: [String: String] = [:]
+        for case let (key as String, value as String) in http.allHeaderFields { headers[key.lowercased()] = value }
+        return Response(status: http.statusCode, headers: headers, body: data)
     }
 
     /// POST /sessions with a small test pattern; returns the new session's id.
@@ -163,6 +182,17 @@ final class ServiceDaemon: Sendable {
         let response = try await request("GET", "/sessions/\(id)")
         guard response.status == 200 else { throw ServiceTestFailure("GET /sessions/\(id) answered \(response.status): \(response.text)") }
         return try response.object()
+    }
+
+    /// Records a test pattern for `seconds` and returns the session once it has completed.
+    func record(seconds: Double, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
+        let id = try await startTestPattern(extra: #","durationSec":\#(seconds)"#)
+        let ended = try await Eventually.value("\(id) to end", timeout: timeout, interval: .milliseconds(250)) {
+            let session = try await session(id)
+            return ["completed", "failed", "interrupted"].contains(session["status"] as? String ?? "") ? session : nil
+        }
+        guard ended["status"] as? String == "completed" else { throw ServiceTestFailure("session \(id) ended as \(ended)") }
+        return ended
     }
 
     /// Waits until the session's playlist lists at least `count` segments (as the API reports).

@@ -10,6 +10,15 @@ enum ServiceTestEnvironment {
     static var hasBinaryAndDatabase: Bool { binary != nil && databaseURL != nil }
     static let skipReason = "STREAMD_BINARY or STREAMD_TEST_DATABASE_URL is not set; run `make test`"
 
+    /// The checkout this file is in (the folder with Package.swift): openapi.yaml, bench/, data/.
+    static let repositoryRoot: URL = {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+            directory.deleteLastPathComponent()
+        }
+        return directory
+    }()
+
     /// A fresh directory under the system temp dir, removed by `removeScratch` unless
     /// STREAMD_KEEP_TEST_DATA is set (to look at a failed run's recordings and logs).
     static func scratchDirectory(_ prefix: String) throws -> URL {
