@@ -8,15 +8,15 @@ struct StorageFaultTests {
         limits: {max_sessions: 4, min_free_mb: 0}
         """
 
-    /// Under `ulimit -f 100` a 640x480 session's segments (~200 KB) cannot be written (EFBIG) while a
-    /// 160x120 session's (~20 KB) can: the big one must end `failed` with the OS error and a finalized
+    /// Under `ulimit -f 200` (KiB) a 1280x720 session's segments (~500 KB a second) cannot be written
+    /// (EFBIG) while a 160x120 session's (~10 KB) can: the big one must end `failed` with the OS error and a finalized
     /// playlist, while the small one and the HTTP server go on.
     @Test func aWriteErrorFailsOnlyTheAffectedSession() async throws {
         try await ServiceStorage.with { storage in
-            try await ServiceDaemon.with(storage: storage, config: Self.config, fileSizeLimitKiB: 100) { daemon in
+            try await ServiceDaemon.with(storage: storage, config: Self.config, fileSizeLimitKiB: 200) { daemon in
                 let small = try await daemon.request("POST", "/sessions", json: #"{"sessionId":"fs-small","source":"testsrc"}"#)
                 #expect(small.status == 201)
-                let big = try await daemon.request("POST", "/sessions", json: #"{"sessionId":"fs-big","source":"testsrc","width":640,"height":480,"fps":30}"#)
+                let big = try await daemon.request("POST", "/sessions", json: #"{"sessionId":"fs-big","source":"testsrc","width":1280,"height":720,"fps":30}"#)
                 #expect(big.status == 201)
 
                 let failed = try await Eventually.value("fs-big to fail", timeout: .seconds(30)) { () -> [String: Any]? in

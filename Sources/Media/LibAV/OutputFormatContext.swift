@@ -1,10 +1,12 @@
 import CFFmpeg
+import Foundation
 
 /// Owns an output `AVFormatContext` (avformat_alloc_output_context2 / avformat_free_context).
 final class OutputFormatContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
     let path: String
     private let formatName: String
+    private let ioErrors = IOErrorTrap()
 
     init(formatName: String, path: String) throws {
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
@@ -15,6 +17,7 @@ final class OutputFormatContext {
         pointer = allocated
         self.path = path
         self.formatName = formatName
+        ioErrors.install(on: allocated)
     }
 
     deinit {
@@ -56,10 +59,17 @@ final class OutputFormatContext {
     func write(_ packet: Packet) throws {
         let code = av_interleaved_write_frame(pointer, packet.pointer)
         if code < 0 { throw MediaError.libav("av_interleaved_write_frame", code, path) }
+        try throwTrappedWriteError()
     }
 
     func writeTrailer() throws {
         let code = av_write_trailer(pointer)
         if code < 0 { throw MediaError.libav("av_write_trailer", code, path) }
+        try throwTrappedWriteError()
+    }
+
+    /// A write error the muxer swallowed when it closed a file (see `IOErrorTrap`).
+    private func throwTrappedWriteError() throws {
+        if let code = ioErrors.firstError { throw MediaError.libav("avio_write", code, "writing into \(URL(fileURLWithPath: path).deletingLastPathComponent().path)") }
     }
 }

@@ -39,7 +39,7 @@ final class ServiceDaemon: Sendable {
     }
 
     /// Starts the daemon and returns at once; `waitUntilHealthy` waits for it to serve.
-    /// `fileSizeLimitKiB` runs the daemon under `ulimit -f` with SIGXFSZ ignored, so writes past the
+    /// `fileSizeLimitKiB` runs the daemon under bash's `ulimit -f` (1024-byte blocks; dash counts 512) with SIGXFSZ ignored, so writes past the
     /// limit fail with EFBIG: a real OS write error injected without privileges.
     static func launch(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:],
                        fileSizeLimitKiB: Int? = nil) throws -> ServiceDaemon {
@@ -65,7 +65,7 @@ final class ServiceDaemon: Sendable {
         guard FileManager.default.createFile(atPath: stderrFile.path, contents: nil) else { throw ServiceTestFailure("cannot create \(stderrFile.path)") }
         let process = Process()
         if let fileSizeLimitKiB {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "ulimit -f \(fileSizeLimitKiB) && trap '' XFSZ && exec \"$0\" serve", binary]
         } else {
             process.executableURL = URL(fileURLWithPath: binary)
