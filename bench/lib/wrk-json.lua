@@ -1,8 +1,7 @@
 -- wrk: print the run's summary as one `WRKJSON {...}` line for bench/lib/benchlib.py.
--- Scripts that need more use `require`-free copying: dofile(this) then set extra_json().
+-- (bench/lib/soak.lua has its own done() with more fields.)
 -- Latencies are microseconds; bytes are response bytes including headers.
 
-extra_json = extra_json or function() return "" end
 
 function done(summary, latency, requests)
    local e = summary.errors
@@ -14,5 +13,5 @@ function done(summary, latency, requests)
       e.connect, e.read, e.write, e.status, e.timeout,
       latency.min, latency.mean, latency.max,
       latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
-      extra_json()))
+      ""))
 end
