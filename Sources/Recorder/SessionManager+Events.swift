@@ -28,15 +28,15 @@ extension SessionManager {
             apply(stats, to: sessionId)
             await persist(sessionId)
         case .progress(let stats):
-            let previous = live[sessionId]?.stats
             apply(stats, to: sessionId, touchRow: false)
-            metrics.progress(sessionId: sessionId, stats: stats, previous: previous)
         case .finished(let outcome, let stats):
             await finish(sessionId, outcome: outcome, stats: stats)
         }
     }
 
+    /// Every event carries cumulative stats; frame counters advance by the difference to the last ones seen.
     private func apply(_ stats: PipelineStats, to sessionId: String, touchRow: Bool = true) {
+        metrics.progress(sessionId: sessionId, stats: stats, previous: live[sessionId]?.stats)
         live[sessionId]?.stats = stats
         guard touchRow, let before = live[sessionId]?.session else { return }
         metrics.segmentsWritten(max(0, stats.segmentCount - before.segmentCount), bytes: max(0, stats.bytes - before.bytes))

@@ -24,16 +24,22 @@ struct MetricsTests {
             let bytesBefore = Self.value(before.text, "streamd_bytes_written_total")
             let startedBefore = Self.value(before.text, "streamd_sessions_started_total", matching: "testsrc")
             let completedBefore = Self.value(before.text, "streamd_sessions_ended_total", matching: #"status="completed""#)
+            let framesBefore = Self.value(before.text, "streamd_frames_encoded_total")
 
             let created = try await client.send(.post, "/sessions", json: #"{"sessionId":"metrics-1","source":"testsrc","durationSec":2.5}"#)
             #expect(created.status == .created)
             let during = try await client.send(.get, "/metrics")
             #expect(Self.value(during.text, "streamd_active_sessions") >= 1)
-            _ = try await client.send(.post, "/sessions/metrics-1/close")
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, try await client.send(.get, "/sessions/metrics-1").json["status"] as? String != "completed" {
+                try await Task.sleep(for: .milliseconds(100))
+            }
 
             let after = try await client.send(.get, "/metrics").text
             #expect(Self.value(after, "streamd_segments_written_total") > segmentsBefore)
             #expect(Self.value(after, "streamd_bytes_written_total") > bytesBefore)
+            // 2.5 s at 15 fps: every encoded frame is counted, not only those between progress reports.
+            #expect(Self.value(after, "streamd_frames_encoded_total") >= framesBefore + 37)
             #expect(Self.value(after, "streamd_sessions_started_total", matching: "testsrc") >= startedBefore + 1)
             #expect(Self.value(after, "streamd_sessions_ended_total", matching: #"status="completed""#) >= completedBefore + 1)
             #expect(Self.value(after, "streamd_database_up") == 1)
