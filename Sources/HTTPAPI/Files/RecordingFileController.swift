@@ -7,12 +7,14 @@ import Recorder
 struct RecordingFileController<Context: RequestContext>: Sendable {
     let recordingsDirectory: URL
     let fileIO = FileIO()
+    let playlists = PlaylistCache()
+    /// The recordings directory with symlinks resolved once (nil until it exists, then resolved per request):
+    /// every served file's real path must be under it.
+    let realRoot: String?
 
-    static var mediaTypes: [String: String] {
-        [
-            "m3u8": "application/vnd.apple.mpegurl", "ts": "video/mp2t", "m4s": "video/iso.segment",
-            "mp4": "video/mp4", "jpg": "image/jpeg",
-        ]
+    init(recordingsDirectory: URL) {
+        self.recordingsDirectory = recordingsDirectory
+        realRoot = Self.realPath(recordingsDirectory.path)
     }
 
     func addRoutes(to router: Router<Context>) {
@@ -27,7 +29,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
 
         if file.isPlaylist {
             // Small and rewritten while live: read it whole, so the caching decision matches the bytes sent.
-            var playlist = try readPlaylist(file.path)
+            var playlist = try readPlaylist(file)
             let ended = playlist.contains("#EXT-X-ENDLIST")
             headers[.cacheControl] = ended ? "public, max-age=86400" : "no-cache"
             if !ended { playlist = LivePlaylist.startNearLiveEdge(playlist) }
@@ -73,9 +75,12 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         }
     }
 
-    private func readPlaylist(_ path: String) throws -> String {
+    private func readPlaylist(_ file: ResolvedFile) throws -> String {
+        if let cached = playlists.text(path: file.path, modified: file.modified, size: file.size) { return cached }
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            let text = try String(contentsOfFile: file.path, encoding: .utf8)
+            playlists.store(text, path: file.path, modified: file.modified, size: file.size)
+            return text
         } catch {
             throw APIError(.notFound, code: "not_found", "The playlist is not available.")
         }
@@ -85,6 +90,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         var path: String
         var mediaType: String
         var size: Int
+        var modified: timespec
         var isPlaylist: Bool
     }
 
@@ -95,16 +101,16 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         guard let sessionId = context.parameters.get("sessionId"), let name = context.parameters.get("file"),
               SessionID.isValid(sessionId) || sessionId.isSafeFileName,
               name.isSafeFileName,
-              let ext = name.split(separator: ".").last.map(String.init), let mediaType = Self.mediaTypes[ext]
+              let ext = name.split(separator: ".").last.map(String.init), let mediaType = RecordingMediaTypes.byExtension[ext]
         else { throw notFound }
         let directory = recordingsDirectory.appendingPathComponent(sessionId, isDirectory: true)
         let path = directory.appendingPathComponent(name).path
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-              let real = Self.realPath(path), let root = Self.realPath(recordingsDirectory.path),
+              let real = Self.realPath(path), let root = realRoot ?? Self.realPath(recordingsDirectory.path),
               real == "\(root)/\(sessionId)/\(name)"
         else { throw notFound }
-        return ResolvedFile(path: real, mediaType: mediaType, size: Int(info.st_size), isPlaylist: ext == "m3u8")
+        return ResolvedFile(path: real, mediaType: mediaType, size: Int(info.st_size), modified: info.st_mtim, isPlaylist: ext == "m3u8")
     }
 
     static func realPath(_ path: String) -> String? {
@@ -124,4 +130,12 @@ extension String {
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
         }
     }
+}
+
+/// Content types of what a recording directory holds (generic types cannot have stored statics).
+enum RecordingMediaTypes {
+    static let byExtension: [String: String] = [
+        "m3u8": "application/vnd.apple.mpegurl", "ts": "video/mp2t", "m4s": "video/iso.segment",
+        "mp4": "video/mp4", "jpg": "image/jpeg",
+    ]
 }
