@@ -54,7 +54,12 @@ run: build
 	fi; \
 	exec .build/release/streamd serve --config $(CONFIG)
 
+BENCH_PACKAGES := wrk nginx-light ffmpeg
+
 bench: build
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 	bench/run
 
 clean:
