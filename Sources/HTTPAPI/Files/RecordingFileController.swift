@@ -8,6 +8,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
     let recordingsDirectory: URL
     let fileIO = FileIO()
     let playlists = PlaylistCache()
+    let segments = SegmentCache()
     /// The recordings directory with symlinks resolved once (nil until it exists, then resolved per request):
     /// every served file's real path must be under it.
     let realRoot: String?
@@ -48,11 +49,21 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         case .whole:
             headers[.contentLength] = String(size)
             if isHead || size == 0 { return Response(status: .ok, headers: headers) }
+            if segments.accepts(size: size) {
+                let bytes = try await segments.bytes(path: file.path, modified: file.modified, size: size)
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
+            }
             return Response(status: .ok, headers: headers, body: try await fileIO.loadFile(path: file.path, context: context))
         case .partial(let range):
             headers[.contentLength] = String(range.count)
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
             if isHead { return Response(status: .partialContent, headers: headers) }
+            if segments.accepts(size: size) {
+                let bytes = try await segments.bytes(path: file.path, modified: file.modified, size: size)
+                if let slice = bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count) {
+                    return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: slice))
+                }
+            }
             return Response(status: .partialContent, headers: headers,
                             body: try await fileIO.loadFile(path: file.path, range: range, context: context))
         }
