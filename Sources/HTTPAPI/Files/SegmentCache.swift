@@ -17,7 +17,7 @@ final class SegmentCache: Sendable {
     /// Larger files are streamed from disk and not kept.
     let maximumEntryBytes: Int
 
-    init(capacityBytes: Int = 64 * 1024 * 1024, maximumEntryBytes: Int = 8 * 1024 * 1024) {
+    init(capacityBytes: Int = 16 * 1024 * 1024, maximumEntryBytes: Int = 4 * 1024 * 1024) {
         self.capacityBytes = capacityBytes
         self.maximumEntryBytes = maximumEntryBytes
     }
