@@ -164,6 +164,4 @@ extension Date {
     static func millisecondPrecision(_ date: Date = Date()) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
-
-    var epochMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 }

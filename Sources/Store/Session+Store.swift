@@ -35,3 +35,17 @@ extension Session {
         return other.sessionId.utf8.lexicographicallyPrecedes(sessionId.utf8)
     }
 }
+
+extension Date {
+    /// `2026-11-30T03:22:31.123Z`: UTC with milliseconds, the shape of the API's `created_at` and of
+    /// log timestamps. Built by hand: no shared formatter, no locale surprises.
+    public var iso8601Milliseconds: String {
+        let millis = Int64((timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
+    }
+}

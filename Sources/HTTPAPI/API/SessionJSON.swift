@@ -33,8 +33,8 @@ struct SessionJSON: Encodable {
         try c.encode(session.segmentCount, forKey: .segmentCount)
         try c.encode(session.bytes, forKey: .bytes)
         try c.encode(session.error, forKey: .error)
-        try c.encode(Timestamp.iso8601(session.createdAt), forKey: .createdAt)
-        try c.encode(Timestamp.iso8601(session.updatedAt), forKey: .updatedAt)
+        try c.encode(session.createdAt.iso8601Milliseconds, forKey: .createdAt)
+        try c.encode(session.updatedAt.iso8601Milliseconds, forKey: .updatedAt)
     }
 }
 
@@ -49,18 +49,5 @@ struct SessionListJSON: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sessions, forKey: .sessions)
         try c.encode(nextBefore, forKey: .nextBefore)
-    }
-}
-
-enum Timestamp {
-    /// `2026-11-30T03:22:31.123Z`, built by hand: no shared formatter, no locale surprises.
-    static func iso8601(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(millis / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
     }
 }

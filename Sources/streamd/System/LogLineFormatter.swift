@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Logging
 
 /// Turns one log event into exactly one line of text. Newlines and other control characters are
@@ -43,15 +44,7 @@ struct LogLineFormatter: Sendable {
     }
 
     /// UTC with milliseconds, the same shape the API uses for `created_at`.
-    static func timestamp(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(millis / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
-    }
+    static func timestamp(_ date: Date) -> String { date.iso8601Milliseconds }
 
     static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
