@@ -34,20 +34,29 @@ struct ConnectionPoolTests {
     @Test func waitersGetTheConnectionInArrivalOrder() async throws {
         try await TestDatabase.withDatabase(poolSize: 1) { pool, _ in
             let order = Order()
+            // The only connection is held until every waiter queues, whatever the machine's load.
+            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
             let busy = Task {
-                try await pool.withConnection(statement: "hold") { connection, _ in
-                    _ = try connection.execute("SELECT pg_sleep(0.4)", statement: "hold")
+                try await pool.withConnection(statement: "hold") { _, _ in
+                    acquired.signal()
+                    release.wait()
                 }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while acquired.wait(timeout: .now()) == .timedOut {
+                #expect(ContinuousClock.now < deadline, "the holder never got the connection")
+                if ContinuousClock.now >= deadline { release.signal(); return }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             var waiters: [Task<Void, any Error>] = []
             for index in 0..<5 {
                 waiters.append(Task {
                     try await pool.withConnection(statement: "waiter") { _, _ in order.append(index) }
                 })
                 // Let each waiter enqueue before the next one arrives.
-                try await Task.sleep(for: .milliseconds(30))
+                try await Task.sleep(for: .milliseconds(50))
             }
+            release.signal()
             try await busy.value
             for waiter in waiters { try await waiter.value }
             #expect(order.values == [0, 1, 2, 3, 4])
@@ -56,16 +65,25 @@ struct ConnectionPoolTests {
 
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         try await TestDatabase.withDatabase(poolSize: 1) { pool, _ in
+            // The only connection is held until the test lets go, whatever the machine's load.
+            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
             let busy = Task {
-                try await pool.withConnection(statement: "hold") { connection, _ in
-                    _ = try connection.execute("SELECT pg_sleep(0.4)", statement: "hold")
+                try await pool.withConnection(statement: "hold") { _, _ in
+                    acquired.signal()
+                    release.wait()
                 }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while acquired.wait(timeout: .now()) == .timedOut {
+                #expect(ContinuousClock.now < deadline, "the holder never got the connection")
+                if ContinuousClock.now >= deadline { release.signal(); return }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let cancelled = Task { try await pool.withConnection(statement: "cancelled") { _, _ in 1 } }
             try await Task.sleep(for: .milliseconds(50))
             cancelled.cancel()
             await #expect(throws: CancellationError.self) { try await cancelled.value }
+            release.signal()
             try await busy.value
             // The connection went back to the pool, not to the cancelled caller.
             #expect(try await pool.withConnection(statement: "after") { _, _ in 2 } == 2)
