@@ -10,18 +10,27 @@ struct ConnectionPoolTests {
         try await TestDatabase.withDatabase(poolSize: 1) { _, name in
             let conninfo = try #require(TestDatabase.conninfo)
             let pool = ConnectionPool(conninfo: conninfo, overrides: ["dbname": name], size: 1, maxWaiters: 1)
+            // The only connection is held until the test lets go, whatever the machine's load.
+            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
             let busy = Task {
-                try await pool.withConnection(statement: "sleep") { connection, _ in
-                    _ = try connection.execute("SELECT pg_sleep(0.6)", statement: "sleep")
+                try await pool.withConnection(statement: "hold") { _, _ in
+                    acquired.signal()
+                    release.wait()
                     return 1
                 }
             }
-            try await Task.sleep(for: .milliseconds(150))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while acquired.wait(timeout: .now()) == .timedOut {
+                #expect(ContinuousClock.now < deadline, "the holder never got the connection")
+                if ContinuousClock.now >= deadline { release.signal(); return }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let waiting = Task { try await pool.withConnection(statement: "waiting") { _, _ in 2 } }
             try await Task.sleep(for: .milliseconds(150))
             await #expect(throws: StoreError.poolExhausted(waiting: 1)) {
                 try await pool.withConnection(statement: "refused") { _, _ in 3 }
             }
+            release.signal()
             #expect(try await busy.value == 1)
             #expect(try await waiting.value == 2)
             await pool.shutdown()
