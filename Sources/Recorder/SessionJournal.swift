@@ -32,6 +32,8 @@ public actor SessionJournal {
     private var nextSequence = 0
     private var linesInFile = 0
     private var flushing = false
+    /// Callers that arrived while a pass was running; they run their own pass after it.
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushScheduled = false
     /// The last attempt to apply failed: the database is down or unreachable.
     private var databaseBehind = false
@@ -129,9 +131,18 @@ public actor SessionJournal {
     /// Returns true when the backlog is empty.
     @discardableResult
     public func flush() async -> Bool {
-        guard !flushing else { return pending.isEmpty }
+        // One pass at a time, but nobody returns before a pass that started after their call has
+        // run: shutdown's last flush must not return while another caller's pass is still applying.
+        while flushing {
+            await withCheckedContinuation { flushWaiters.append($0) }
+        }
         flushing = true
-        defer { flushing = false }
+        defer {
+            flushing = false
+            let waiters = flushWaiters
+            flushWaiters = []
+            waiters.forEach { $0.resume() }
+        }
         while let entry = pending.values.min(by: { $0.sequence < $1.sequence }) {
             do {
                 switch entry.operation {
