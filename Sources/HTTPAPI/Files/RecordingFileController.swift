@@ -7,8 +7,7 @@ import Recorder
 struct RecordingFileController<Context: RequestContext>: Sendable {
     let recordingsDirectory: URL
     let fileIO = FileIO()
-    let playlists = PlaylistCache()
-    let segments = SegmentCache()
+    let files = RecordingFileCache()
     /// The recordings directory with symlinks resolved once (nil until it exists, then resolved per request):
     /// every served file's real path must be under it.
     let realRoot: String?
@@ -30,7 +29,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
 
         if file.isPlaylist {
             // Small and rewritten while live: read it whole, so the caching decision matches the bytes sent.
-            var playlist = try readPlaylist(file)
+            var playlist = try await readPlaylist(file)
             let ended = playlist.contains("#EXT-X-ENDLIST")
             headers[.cacheControl] = ended ? "public, max-age=86400" : "no-cache"
             if !ended { playlist = LivePlaylist.startNearLiveEdge(playlist) }
@@ -49,8 +48,8 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         case .whole:
             headers[.contentLength] = String(size)
             if isHead || size == 0 { return Response(status: .ok, headers: headers) }
-            if segments.accepts(size: size) {
-                let bytes = try await segments.bytes(path: file.path, modified: file.modified, size: size)
+            if files.accepts(size: size) {
+                let bytes = try await files.bytes(path: file.path, modified: file.modified, size: size)
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
             }
             return Response(status: .ok, headers: headers, body: try await fileIO.loadFile(path: file.path, context: context))
@@ -58,8 +57,8 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
             headers[.contentLength] = String(range.count)
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
             if isHead { return Response(status: .partialContent, headers: headers) }
-            if segments.accepts(size: size) {
-                let bytes = try await segments.bytes(path: file.path, modified: file.modified, size: size)
+            if files.accepts(size: size) {
+                let bytes = try await files.bytes(path: file.path, modified: file.modified, size: size)
                 if let slice = bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count) {
                     return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: slice))
                 }
@@ -86,12 +85,9 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         }
     }
 
-    private func readPlaylist(_ file: ResolvedFile) throws -> String {
-        if let cached = playlists.text(path: file.path, modified: file.modified, size: file.size) { return cached }
+    private func readPlaylist(_ file: ResolvedFile) async throws -> String {
         do {
-            let text = try String(contentsOfFile: file.path, encoding: .utf8)
-            playlists.store(text, path: file.path, modified: file.modified, size: file.size)
-            return text
+            return String(buffer: try await files.bytes(path: file.path, modified: file.modified, size: file.size))
         } catch {
             throw APIError(.notFound, code: "not_found", "The playlist is not available.")
         }

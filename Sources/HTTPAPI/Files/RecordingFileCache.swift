@@ -3,10 +3,11 @@ import NIOCore
 import Synchronization
 import _NIOFileSystem
 
-/// Every live viewer asks for the same newest segments, which never change once the muxer renamed
-/// them into place: keep the most recent ones in memory (bounded by bytes), keyed by path and
-/// validated by modification time and size, so a popular segment is read from disk once.
-final class SegmentCache: Sendable {
+/// Every live viewer asks for the same playlist and newest segments, which change only when the muxer
+/// renames a new version into place: keep the most recent files in memory (bounded by bytes), keyed by
+/// path and validated by modification time and size, so a popular file is read from disk once, and
+/// never on the event loop.
+final class RecordingFileCache: Sendable {
     private struct Entry {
         var modified: timespec
         var bytes: ByteBuffer
@@ -14,7 +15,7 @@ final class SegmentCache: Sendable {
 
     private let state = Mutex<(entries: [String: Entry], order: [String], total: Int)>(([:], [], 0))
     let capacityBytes: Int
-    /// Larger files are streamed from disk and not kept.
+    /// Larger files are read (or streamed) but not kept.
     let maximumEntryBytes: Int
 
     init(capacityBytes: Int = 16 * 1024 * 1024, maximumEntryBytes: Int = 4 * 1024 * 1024) {
@@ -29,10 +30,10 @@ final class SegmentCache: Sendable {
     func bytes(path: String, modified: timespec, size: Int) async throws -> ByteBuffer {
         if let hit = lookup(path: path, modified: modified, size: size) { return hit }
         let bytes = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-            try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(maximumEntryBytes)))
+            try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(max(size, maximumEntryBytes))))
         }
         // A file that changed between stat and read is served as read, but not kept.
-        if bytes.readableBytes == size { store(bytes, path: path, modified: modified) }
+        if bytes.readableBytes == size, accepts(size: size) { store(bytes, path: path, modified: modified) }
         return bytes
     }
 
