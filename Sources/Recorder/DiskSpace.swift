@@ -8,21 +8,25 @@ public enum DiskSpace {
         return Int64(stats.f_bavail) * Int64(stats.f_frsize)
     }
 
-    /// Total bytes of the regular files under a directory (not following symlinks).
-    public static func usedBytes(under url: URL) -> Int64 {
+    /// Bytes of the regular files under each top-level directory of `url` (not following symlinks),
+    /// keyed by the directory's name, in one walk.
+    public static func usedBytesPerDirectory(in url: URL) -> [String: Int64] {
         guard let walker = FileManager.default.enumerator(
             at: url, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: [])
-        else { return 0 }
-        var total: Int64 = 0
+        else { return [:] }
+        let base = url.standardizedFileURL.pathComponents.count
+        var sizes: [String: Int64] = [:]
         for case let file as URL in walker {
+            let components = file.standardizedFileURL.pathComponents
+            guard components.count > base + 1 else { continue }
             do {
                 let values = try file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-                if values.isRegularFile == true { total += Int64(values.fileSize ?? 0) }
+                if values.isRegularFile == true { sizes[components[base], default: 0] += Int64(values.fileSize ?? 0) }
             } catch {
                 // A file removed while we walk (a segment rotated, a session deleted) holds no bytes.
                 continue
             }
         }
-        return total
+        return sizes
     }
 }

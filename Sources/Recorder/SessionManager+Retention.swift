@@ -9,7 +9,7 @@ extension SessionManager {
         var report = RetentionReport()
         let ended = try await allSessions().filter { $0.status.isEnded && live[$0.sessionId] == nil }
             .sorted { ($0.createdAt, $0.sessionId) < ($1.createdAt, $1.sessionId) }
-        var kept: [(session: Session, bytes: Int64)] = []
+        var kept: [Session] = []
         for session in ended {
             let directory = config.directory(for: session.sessionId)
             if !FileManager.default.fileExists(atPath: directory.path) {
@@ -19,21 +19,23 @@ extension SessionManager {
             } else if let maxAge = policy.maxAgeSec, now.timeIntervalSince(session.createdAt) > maxAge {
                 try await retire(session, reason: "older than \(Int(maxAge)) s", into: &report)
             } else {
-                kept.append((session, DiskSpace.usedBytes(under: directory)))
+                kept.append(session)
             }
         }
         if let maxTotal = policy.maxTotalBytes {
-            var total = DiskSpace.usedBytes(under: config.recordingsDirectory)
+            // One walk gives both the total (recording sessions included) and what each deletion frees.
+            let sizes = DiskSpace.usedBytesPerDirectory(in: config.recordingsDirectory)
+            var total = sizes.values.reduce(0, +)
             while total > maxTotal, !kept.isEmpty {
                 let oldest = kept.removeFirst()
-                try await retire(oldest.session, reason: "recordings exceed \(maxTotal) bytes", into: &report)
-                total -= oldest.bytes
+                try await retire(oldest, reason: "recordings exceed \(maxTotal) bytes", into: &report)
+                total -= sizes[oldest.sessionId] ?? 0
             }
         }
         if let floor = policy.minFreeBytes {
             while let free = DiskSpace.availableBytes(at: config.dataDirectory), free < floor, !kept.isEmpty {
                 let oldest = kept.removeFirst()
-                try await retire(oldest.session, reason: "free space below \(floor) bytes", into: &report)
+                try await retire(oldest, reason: "free space below \(floor) bytes", into: &report)
             }
         }
         return report
