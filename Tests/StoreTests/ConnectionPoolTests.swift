@@ -11,27 +11,14 @@ struct ConnectionPoolTests {
             let conninfo = try #require(TestDatabase.conninfo)
             let pool = ConnectionPool(conninfo: conninfo, overrides: ["dbname": name], size: 1, maxWaiters: 1)
             // The only connection is held until the test lets go, whatever the machine's load.
-            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-            let busy = Task {
-                try await pool.withConnection(statement: "hold") { _, _ in
-                    acquired.signal()
-                    release.wait()
-                    return 1
-                }
-            }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while acquired.wait(timeout: .now()) == .timedOut {
-                #expect(ContinuousClock.now < deadline, "the holder never got the connection")
-                if ContinuousClock.now >= deadline { release.signal(); return }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            let busy = try await HeldConnection.hold(pool)
             let waiting = Task { try await pool.withConnection(statement: "waiting") { _, _ in 2 } }
             try await Task.sleep(for: .milliseconds(150))
             await #expect(throws: StoreError.poolExhausted(waiting: 1)) {
                 try await pool.withConnection(statement: "refused") { _, _ in 3 }
             }
-            release.signal()
-            #expect(try await busy.value == 1)
+            busy.release()
+            #expect(try await busy.task.value == 1)
             #expect(try await waiting.value == 2)
             await pool.shutdown()
             await #expect(throws: StoreError.poolClosed) {
@@ -43,20 +30,8 @@ struct ConnectionPoolTests {
     @Test func waitersGetTheConnectionInArrivalOrder() async throws {
         try await TestDatabase.withDatabase(poolSize: 1) { pool, _ in
             let order = Order()
-            // The only connection is held until every waiter queues, whatever the machine's load.
-            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-            let busy = Task {
-                try await pool.withConnection(statement: "hold") { _, _ in
-                    acquired.signal()
-                    release.wait()
-                }
-            }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while acquired.wait(timeout: .now()) == .timedOut {
-                #expect(ContinuousClock.now < deadline, "the holder never got the connection")
-                if ContinuousClock.now >= deadline { release.signal(); return }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            // The only connection is held until the test lets go, whatever the machine's load.
+            let busy = try await HeldConnection.hold(pool)
             var waiters: [Task<Void, any Error>] = []
             for index in 0..<5 {
                 waiters.append(Task {
@@ -65,8 +40,8 @@ struct ConnectionPoolTests {
                 // Let each waiter enqueue before the next one arrives.
                 try await Task.sleep(for: .milliseconds(50))
             }
-            release.signal()
-            try await busy.value
+            busy.release()
+            _ = try await busy.task.value
             for waiter in waiters { try await waiter.value }
             #expect(order.values == [0, 1, 2, 3, 4])
         }
@@ -75,25 +50,13 @@ struct ConnectionPoolTests {
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         try await TestDatabase.withDatabase(poolSize: 1) { pool, _ in
             // The only connection is held until the test lets go, whatever the machine's load.
-            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-            let busy = Task {
-                try await pool.withConnection(statement: "hold") { _, _ in
-                    acquired.signal()
-                    release.wait()
-                }
-            }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while acquired.wait(timeout: .now()) == .timedOut {
-                #expect(ContinuousClock.now < deadline, "the holder never got the connection")
-                if ContinuousClock.now >= deadline { release.signal(); return }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            let busy = try await HeldConnection.hold(pool)
             let cancelled = Task { try await pool.withConnection(statement: "cancelled") { _, _ in 1 } }
             try await Task.sleep(for: .milliseconds(50))
             cancelled.cancel()
             await #expect(throws: CancellationError.self) { try await cancelled.value }
-            release.signal()
-            try await busy.value
+            busy.release()
+            _ = try await busy.task.value
             // The connection went back to the pool, not to the cancelled caller.
             #expect(try await pool.withConnection(statement: "after") { _, _ in 2 } == 2)
         }
