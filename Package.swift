@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "streamd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "streamd", targets: ["streamd"]),
     ],
@@ -30,30 +30,33 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Atomics", package: "swift-atomics"),
         ]),
-        // libpq wrapper, migrations, the session repository.
+        // The domain: Session and its status, queries, the repository protocol, id rules, the
+        // recording directory's layout, every default and limit. Pure Swift, no dependencies.
+        .target(name: "Sessions"),
+        // libpq wrapper, migrations, the PostgreSQL and in-memory repositories.
         .target(name: "Store", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Sessions",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Sessions and their lifecycle: joins Media and Store.
+        // Sessions and their lifecycle: joins Media and the repository protocol.
         .target(name: "Recorder", dependencies: [
-            "Media", "Store",
+            "Media", "Sessions",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Routes, files, web page, metrics endpoint.
         .target(name: "HTTPAPI", dependencies: [
-            "Recorder", "Store",
+            "Recorder", "Sessions",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.embedInCode("Resources/index.html"), .embedInCode("Resources/openapi.yaml")]),
         .executableTarget(name: "streamd", dependencies: [
-            "HTTPAPI", "Recorder", "Store", "Media",
+            "HTTPAPI", "Recorder", "Sessions", "Store", "Media",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,24 +68,28 @@ let package = Package(
         ]),
 
         // Shared by the test targets: private PostgreSQL clusters and per-test databases.
-        .target(name: "StreamdTestSupport", dependencies: ["Store"], path: "Tests/Support"),
+        .target(name: "StreamdTestSupport", dependencies: ["Sessions", "Store"], path: "Tests/Support"),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "StreamdTestSupport",
+            "Sessions", "Store", "StreamdTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Store", "StreamdTestSupport"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Sessions", "Store", "StreamdTestSupport"]),
         .testTarget(name: "HTTPAPITests", dependencies: [
-            "HTTPAPI", "Recorder", "Store",
+            "HTTPAPI", "Recorder", "Sessions", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "HTTPAPI", "Recorder", "Store", "Media", "StreamdTestSupport",
+            "HTTPAPI", "Recorder", "Sessions", "Store", "Media", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,5 @@
 import Media
-import Store
+import Sessions
 
 /// A session this daemon is recording now: its pipeline, its current row, and who waits on it.
 struct LiveRecording {

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Sessions
 
 /// Everything the session manager needs to know about this node; built by `streamd` from YAML + environment.
 public struct RecorderConfig: Sendable {
@@ -30,13 +31,16 @@ public struct RecorderConfig: Sendable {
     public var shutdownTimeoutSec: Double
 
     public init(
-        dataDirectory: URL, publicURL: String = "http://127.0.0.1:8080", nodeId: String = ProcessInfo.processInfo.hostName,
-        defaultDevice: String = "/dev/video0", defaultDeviceId: String = "cam-local",
-        width: Int = 1280, height: Int = 720, fps: Int = 30, segmentSeconds: Double = 2,
+        dataDirectory: URL, publicURL: String = "http://\(Defaults.listenHost):\(Defaults.listenPort)",
+        nodeId: String = ProcessInfo.processInfo.hostName,
+        defaultDevice: String = Defaults.cameraDevice, defaultDeviceId: String = Defaults.cameraDeviceId,
+        width: Int = Defaults.width, height: Int = Defaults.height, fps: Int = Defaults.fps,
+        segmentSeconds: Double = Defaults.segmentSeconds,
         segmentFormat: SegmentFormat = .mpegts, encoder: EncoderSettings = EncoderSettings(),
-        testPattern: String = "testsrc2", cameraInputFormat: String? = nil, maxSessions: Int = 4,
-        maxDurationSec: Double = 86_400, stallTimeoutSec: Double = 5, minFreeBytes: Int64 = 256 * 1024 * 1024,
-        shutdownTimeoutSec: Double = 10
+        testPattern: String = Defaults.testPattern, cameraInputFormat: String? = nil, maxSessions: Int = Defaults.maxSessions,
+        maxDurationSec: Double = Defaults.maxDurationSec, stallTimeoutSec: Double = Defaults.stallTimeoutSec,
+        minFreeBytes: Int64 = Int64(Defaults.minFreeMB) * 1_048_576,
+        shutdownTimeoutSec: Double = Defaults.shutdownTimeoutSec
     ) {
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
@@ -58,11 +62,11 @@ public struct RecorderConfig: Sendable {
         self.shutdownTimeoutSec = shutdownTimeoutSec
     }
 
-    public var recordingsDirectory: URL { dataDirectory.appendingPathComponent("recordings", isDirectory: true) }
+    public var recordingsDirectory: URL { dataDirectory.appendingPathComponent(RecordingLayout.recordingsDirectoryName, isDirectory: true) }
 
     public func directory(for sessionId: String) -> URL {
         recordingsDirectory.appendingPathComponent(sessionId, isDirectory: true)
     }
 
-    public func playlistURL(for sessionId: String) -> String { "\(publicURL)/\(sessionId)/index.m3u8" }
+    public func playlistURL(for sessionId: String) -> String { "\(publicURL)/\(sessionId)/\(RecordingLayout.playlistFileName)" }
 }

@@ -1,6 +1,6 @@
 import Media
 import Metrics
-import Store
+import Sessions
 
 /// The recorder's counters and gauges, named for Prometheus (`streamd_*`).
 struct RecorderMetrics: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import Media
-import Store
+import Sessions
 
 extension SessionManager {
     /// Follows one pipeline until its last event; the row is kept current through the journal.

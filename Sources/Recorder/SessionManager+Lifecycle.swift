@@ -1,6 +1,6 @@
 import Foundation
 import Media
-import Store
+import Sessions
 
 extension SessionManager {
     /// Ends every recording with its trailer written, marks them `interrupted`, and drains the journal,

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Sessions
 
 extension SessionManager {
     /// Stops a recording now and returns its final row once the trailer is on disk.

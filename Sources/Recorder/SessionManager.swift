@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Media
-import Store
+import Sessions
 
 /// Owns every session's lifecycle on this node: validates and starts recordings, follows their
 /// pipelines' events into the session row (through the journal), closes, deletes, shuts down, recovers.
@@ -96,7 +96,7 @@ public actor SessionManager {
     private func insert(_ session: Session) async throws(RecorderError) {
         do {
             try await repository.create(session)
-        } catch StoreError.duplicateKey {
+        } catch let failure as any RepositoryFailure where failure.isDuplicateKey {
             throw sessionExists(session.sessionId)
         } catch {
             logger.warning("database unavailable, session row goes to the journal", metadata: [

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 
 /// The fields of `POST /sessions`, typed but not yet checked against the node's limits.
 public struct StartRequest: Sendable, Equatable {
@@ -75,7 +76,7 @@ extension StartRequest {
             }
         }
         let postRollSec = self.postRollSec ?? 0
-        guard postRollSec.isFinite, (0...3600).contains(postRollSec) else {
+        guard postRollSec.isFinite, (0...Defaults.maxPostRollSec).contains(postRollSec) else {
             throw invalid("invalid_post_roll", "postRollSec must be between 0 and 3600 seconds.")
         }
         let width = self.width ?? config.width

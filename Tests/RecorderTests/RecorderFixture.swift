@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Media
 import Recorder
+import Sessions
 import Store
 import StreamdTestSupport
 import Testing

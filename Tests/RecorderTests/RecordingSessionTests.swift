@@ -1,6 +1,7 @@
 import Foundation
 import Media
 import Recorder
+import Sessions
 import Store
 import StreamdTestSupport
 import Testing
@@ -97,7 +98,7 @@ struct RecordingSessionTests {
             do {
                 _ = try await fixture.manager.start(StartRequest(sessionId: "cam-1", source: .camera, device: "/dev/video-streamd-missing"))
             } catch let error as RecorderError {
-                #expect(error.httpStatus == 422)
+                #expect(error.kind == .invalid)
                 #expect(error.message.contains("/dev/video-streamd-missing"))
                 #expect(error.message.contains("No such file or directory"))
             }
@@ -128,7 +129,7 @@ struct RecordingSessionTests {
                 _ = try await fixture.manager.start(StartRequest(sessionId: "dup-1", source: .testsrc))
                 Issue.record("duplicate accepted")
             } catch let error as RecorderError {
-                #expect(error.httpStatus == 409)
+                #expect(error.kind == .conflict)
             }
             #expect(await fixture.manager.activeCount == 0)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Media
 import Recorder
+import Sessions
 import Store
 import StreamdTestSupport
 import Testing

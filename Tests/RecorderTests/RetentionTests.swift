@@ -1,5 +1,6 @@
 import Foundation
 import Recorder
+import Sessions
 import Store
 import StreamdTestSupport
 import Testing

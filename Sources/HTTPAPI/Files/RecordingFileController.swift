@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Hummingbird
 import Recorder
 
@@ -108,7 +109,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         guard let sessionId = context.parameters.get("sessionId"), let name = context.parameters.get("file"),
               SessionID.isValid(sessionId) || sessionId.isSafeFileName,
               name.isSafeFileName,
-              let ext = name.split(separator: ".").last.map(String.init), let mediaType = RecordingMediaTypes.byExtension[ext]
+              let ext = name.split(separator: ".").last.map(String.init), let mediaType = RecordingLayout.mediaTypesByExtension[ext]
         else { throw notFound }
         let directory = recordingsDirectory.appendingPathComponent(sessionId, isDirectory: true)
         let path = directory.appendingPathComponent(name).path
@@ -137,12 +138,4 @@ extension String {
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
         }
     }
-}
-
-/// Content types of what a recording directory holds (generic types cannot have stored statics).
-enum RecordingMediaTypes {
-    static let byExtension: [String: String] = [
-        "m3u8": "application/vnd.apple.mpegurl", "ts": "video/mp2t", "m4s": "video/iso.segment",
-        "mp4": "video/mp4", "jpg": "image/jpeg",
-    ]
 }

@@ -9,6 +9,7 @@ import NIOCore
 import Prometheus
 import Recorder
 import ServiceLifecycle
+import Sessions
 import Store
 
 struct Serve: AsyncParsableCommand {

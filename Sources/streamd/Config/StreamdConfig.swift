@@ -3,42 +3,43 @@ import HTTPAPI
 import Logging
 import Media
 import Recorder
+import Sessions
 
 /// The effective configuration: built-in defaults, then the YAML file, then `STREAMD_*` variables.
 struct StreamdConfig: Sendable {
-    var listenHost = "127.0.0.1"
-    var listenPort = 8080
-    var dataDir = "./data"
-    var databaseURL = "postgresql:///streamd"
-    var databasePoolSize = 4
+    var listenHost = Defaults.listenHost
+    var listenPort = Defaults.listenPort
+    var dataDir = Defaults.dataDir
+    var databaseURL = Defaults.databaseURL
+    var databasePoolSize = Defaults.databasePoolSize
     var publicURL: String?
     var apiToken: String?
     var readToken: String?
-    var corsAllowOrigin = "*"
+    var corsAllowOrigin = Defaults.corsAllowOrigin
     var nodeId = ProcessInfo.processInfo.hostName
     var logLevel = Logger.Level.info
     var logRepeatIntervalSec = 10.0
 
-    var cameraDevice = "/dev/video0"
-    var cameraDeviceId = "cam-local"
+    var cameraDevice = Defaults.cameraDevice
+    var cameraDeviceId = Defaults.cameraDeviceId
     var cameraInputFormat: String?
 
-    var width = 1280
-    var height = 720
-    var fps = 30
-    var segmentSeconds = 2.0
+    var width = Defaults.width
+    var height = Defaults.height
+    var fps = Defaults.fps
+    var segmentSeconds = Defaults.segmentSeconds
     var segmentFormat = SegmentFormat.mpegts
-    var testPattern = "testsrc2"
-    var preset = "veryfast"
-    var tune = "zerolatency"
-    var crf = 23
+    var testPattern = Defaults.testPattern
+    var preset = Defaults.x264Preset
+    var tune = Defaults.x264Tune
+    var crf = Defaults.x264CRF
 
-    var maxSessions = 4
-    var maxDurationSec = 86_400.0
-    var minFreeMB = 256
-    var stallTimeoutSec = 5.0
-    var shutdownTimeoutSec = 10.0
-    var requestIdleTimeoutSec = 60
+    var maxSessions = Defaults.maxSessions
+    var maxDurationSec = Defaults.maxDurationSec
+    var minFreeMB = Defaults.minFreeMB
+    var stallTimeoutSec = Defaults.stallTimeoutSec
+    var shutdownTimeoutSec = Defaults.shutdownTimeoutSec
+    var requestIdleTimeoutSec = Defaults.requestIdleTimeoutSec
 
     var retentionEnabled = false
     var retentionMaxAgeDays = 0.0

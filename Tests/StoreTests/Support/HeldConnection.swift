@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Store
 
 /// Takes one connection of a pool and keeps it, blocked on its own queue, until `release()`:

@@ -1,4 +1,5 @@
 import StreamdTestSupport
+import Sessions
 import Store
 import Testing
 

@@ -5,6 +5,7 @@ public enum SessionID {
     /// First path segments the HTTP server uses for itself; a session may not take them.
     public static let reserved: Set<String> = [
         "sessions", "healthz", "metrics", "openapi", "static", "assets", "api", "ui", "favicon", "index",
+        "devices", "detections", "nodes", "exports", "live", "thumbnails",
     ]
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$` and not reserved.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a session is in its life. Raw values are the contract's `status` strings.
-public enum SessionStatus: String, Sendable, Codable, CaseIterable {
+public enum SessionStatus: String, Sendable, CaseIterable {
     case starting, recording, completed, failed, interrupted
 
     /// Ended sessions never record again; their playlist carries `#EXT-X-ENDLIST`.
@@ -14,13 +14,23 @@ public enum SessionStatus: String, Sendable, Codable, CaseIterable {
 }
 
 /// One recording session: a row of the `sessions` table and the contract's session JSON.
-public struct Session: Sendable, Equatable, Codable {
+public struct Session: Sendable, Equatable {
     public var sessionId: String
     public var deviceId: String
     public var streamPath: String
     public var status: SessionStatus
-    /// `testsrc` or `camera` once resolved (`auto` never reaches the store).
+    /// `testsrc`, `camera`, `publish` or `pull` once resolved (`auto` never reaches the store).
     public var source: String
+    /// The pulled URL with its credentials masked (`rtsp://user:***@host/…`); nil for other sources.
+    public var sourceUrl: String?
+    /// `h264` or `hevc`, as recorded.
+    public var videoCodec: String?
+    /// `aac`, or nil when the recording has no audio.
+    public var audioCodec: String?
+    /// True only when a pulled stream was decoded and re-encoded.
+    public var transcoded: Bool
+    /// How many times a publisher or a pulled source came back after a loss.
+    public var reconnects: Int
     /// Camera device path when the source is a camera.
     public var device: String?
     /// Epoch milliseconds of the first and last captured frame.
@@ -44,9 +54,10 @@ public struct Session: Sendable, Equatable, Codable {
     public init(
         sessionId: String, deviceId: String, streamPath: String, status: SessionStatus, source: String,
         device: String? = nil, edgeStartTs: Int64? = nil, edgeEndTs: Int64? = nil, playlistUrl: String,
-        durationSec: Double? = nil, postRollSec: Double = 0, width: Int = 1280, height: Int = 720, fps: Int = 30,
-        mediaDurationSec: Double = 0, segmentCount: Int = 0, bytes: Int64 = 0, error: String? = nil,
-        node: String = "", createdAt: Date, updatedAt: Date
+        durationSec: Double? = nil, postRollSec: Double = 0, width: Int = Defaults.width, height: Int = Defaults.height,
+        fps: Int = Defaults.fps, mediaDurationSec: Double = 0, segmentCount: Int = 0, bytes: Int64 = 0, error: String? = nil,
+        node: String = "", sourceUrl: String? = nil, videoCodec: String? = "h264", audioCodec: String? = nil,
+        transcoded: Bool = false, reconnects: Int = 0, createdAt: Date, updatedAt: Date
     ) {
         self.sessionId = sessionId
         self.deviceId = deviceId
@@ -67,6 +78,11 @@ public struct Session: Sendable, Equatable, Codable {
         self.bytes = bytes
         self.error = error
         self.node = node
+        self.sourceUrl = sourceUrl
+        self.videoCodec = videoCodec
+        self.audioCodec = audioCodec
+        self.transcoded = transcoded
+        self.reconnects = reconnects
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -1,25 +1,9 @@
 import Foundation
 
-/// A page request for `GET /sessions`: newest first (`created_at`, then `session_id`, descending).
-public struct SessionQuery: Sendable, Equatable {
-    public var limit: Int
-    public var status: SessionStatus?
-    public var deviceId: String?
-    /// Cursor: only sessions strictly older than this session (in list order). An unknown id yields an empty page.
-    public var before: String?
-
-    public init(limit: Int = 50, status: SessionStatus? = nil, deviceId: String? = nil, before: String? = nil) {
-        self.limit = limit
-        self.status = status
-        self.deviceId = deviceId
-        self.before = before
-    }
-}
-
 /// Persistence of sessions. Implemented on PostgreSQL (`PostgresSessionRepository`) and in memory
 /// (`InMemorySessionRepository`, for fast handler tests).
 public protocol SessionRepository: Sendable {
-    /// Inserts a new row; throws `StoreError.duplicateKey` when the id exists.
+    /// Inserts a new row; throws an error whose `RepositoryFailure.isDuplicateKey` is true when the id exists.
     func create(_ session: Session) async throws
     /// Inserts or replaces the row with this id (idempotent: journal replay relies on it).
     func upsert(_ session: Session) async throws
@@ -33,4 +17,10 @@ public protocol SessionRepository: Sendable {
     func statusCounts() async throws -> [SessionStatus: Int]
     /// True when the database answers a trivial query now.
     func isHealthy() async -> Bool
+}
+
+/// What a repository's errors tell their callers without naming the storage engine.
+public protocol RepositoryFailure: Error {
+    /// A row with this key exists already.
+    var isDuplicateKey: Bool { get }
 }
