@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-atomics", exact: "1.3.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
@@ -24,11 +23,12 @@ let package = Package(
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavdevice-dev", "libavfilter-dev", "libswscale-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
-        // Safe libav wrappers and the capture → encode → HLS pipeline.
+        // Safe, typed wrappers over libav: the only module that imports CFFmpeg.
+        .target(name: "LibAV", dependencies: ["CFFmpeg"]),
+        // Capture → encode → HLS, stream copy and pull pipelines, over LibAV.
         .target(name: "Media", dependencies: [
-            "CFFmpeg",
+            "LibAV",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Atomics", package: "swift-atomics"),
         ]),
         // The domain: Session and its status, queries, the repository protocol, id rules, the
         // recording directory's layout, every default and limit. Pure Swift, no dependencies.
@@ -70,7 +70,7 @@ let package = Package(
         // Shared by the test targets: private PostgreSQL clusters and per-test databases.
         .target(name: "StreamdTestSupport", dependencies: ["Sessions", "Store"], path: "Tests/Support"),
 
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "LibAV", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StoreTests", dependencies: [
             "Sessions", "Store", "StreamdTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import CFFmpeg
+import LibAV
 @testable import Media
 
 @Suite("Failures end recordings cleanly")
@@ -90,11 +90,11 @@ struct FailureTests {
     @Test("a mistyped encoder option is an error, not silently ignored")
     func unrecognizedOption() throws {
         let encoder = try CodecContext.encoder(named: "libx264")
-        encoder.pointer.pointee.width = 320
-        encoder.pointer.pointee.height = 240
-        encoder.pointer.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-        encoder.pointer.pointee.time_base = AVRational(num: 1, den: 30)
-        let error = try #require(throws: MediaError.self) { try encoder.open(options: [("preset", "veryfast"), ("crff", "23")]) }
+        encoder.width = 320
+        encoder.height = 240
+        encoder.pixelFormat = .yuv420p
+        encoder.timeBase = Rational(1, 30)
+        let error = try #require(throws: LibAVError.self) { try encoder.open(options: [("preset", "veryfast"), ("crff", "23")]) }
         #expect(error == .unrecognizedOptions(component: "libx264", names: ["crff"]))
     }
 

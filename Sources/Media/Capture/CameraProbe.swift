@@ -1,4 +1,4 @@
-import CFFmpeg
+import LibAV
 import Glibc
 
 /// A quick check that a camera node can be used, without starting capture.
@@ -19,14 +19,16 @@ public enum CameraProbe {
             throw MediaError.deviceUnavailable(
                 device: device, errno: ENOTTY, message: "it is not a character device, so not a camera")
         }
-        var capabilities: UInt32 = 0
-        let code = streamd_v4l2_query_capabilities(fd, &capabilities)
-        guard code == 0 else {
+        let capabilities: UInt32
+        switch V4L2Capabilities.query(fileDescriptor: fd) {
+        case .success(let bits):
+            capabilities = bits
+        case .failure(let failure):
             throw MediaError.deviceUnavailable(
-                device: device, errno: code,
-                message: "it is not a V4L2 video device (\(String(cString: strerror(code))))")
+                device: device, errno: failure.errno,
+                message: "it is not a V4L2 video device (\(String(cString: strerror(failure.errno))))")
         }
-        guard capabilities & streamd_v4l2_capture_capabilities() != 0 else {
+        guard V4L2Capabilities.canCapture(capabilities) else {
             throw MediaError.deviceUnavailable(
                 device: device, errno: ENODEV, message: "the V4L2 device cannot capture video")
         }

@@ -1,4 +1,4 @@
-import CFFmpeg
+import LibAV
 
 /// FFmpeg's synthetic test pattern through the lavfi input device, decoded like any camera
 /// (rawvideo). lavfi produces frames as fast as they are read, so the pipeline paces it.
@@ -13,7 +13,7 @@ enum TestPatternSource {
         let graph = "\(filter)=size=\(width)x\(height):rate=\(fps)"
         let input = try InputFormatContext(
             url: graph, formatName: "lavfi", options: [],
-            interrupt: control.interruptCallback, source: "the \(filter) test pattern")
+            shouldInterrupt: control.interruptCheck, source: "the \(filter) test pattern")
         return try VideoSource(input: input, name: filter, needsPacing: true)
     }
 }

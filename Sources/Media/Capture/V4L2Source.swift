@@ -1,5 +1,5 @@
-import CFFmpeg
 import Glibc
+import LibAV
 
 /// A V4L2 camera through libavdevice's v4l2 input. Opened non-blocking so a read without a
 /// frame returns EAGAIN and the pipeline can notice stop() and the stall watchdog; the frames'
@@ -22,10 +22,11 @@ enum V4L2Source {
             do {
                 let input = try InputFormatContext(
                     url: device, formatName: "v4l2", options: options,
-                    interrupt: control.interruptCallback, nonBlocking: true, source: device)
+                    shouldInterrupt: control.interruptCheck, nonBlocking: true, source: device)
                 return try VideoSource(input: input, name: device, needsPacing: false)
-            } catch MediaError.libav(_, let code, _, _) where code < 0 && deviceErrors.contains(-code) {
-                throw MediaError.deviceUnavailable(device: device, errno: -code, message: String(cString: strerror(-code)))
+            } catch let error as LibAVError where error.posixErrno.map(deviceErrors.contains) == true {
+                let code = error.posixErrno ?? EINVAL
+                throw MediaError.deviceUnavailable(device: device, errno: code, message: String(cString: strerror(code)))
             } catch {
                 lastError = error
             }

@@ -1,4 +1,4 @@
-import CFFmpeg
+import LibAV
 
 /// The outcome of pulling one decoded frame from a source.
 enum SourceStep: Equatable {
@@ -16,7 +16,7 @@ final class VideoSource {
     let decoder: CodecContext
     let streamIndex: Int32
     /// Time base of the decoded frames' timestamps.
-    let timeBase: AVRational
+    let timeBase: Rational
     /// "testsrc2" or "/dev/video0", for messages.
     let name: String
     /// Synthetic sources produce frames as fast as asked: the pipeline waits for each frame's time.
@@ -28,14 +28,14 @@ final class VideoSource {
     private var flushing = false
 
     init(input: InputFormatContext, name: String, needsPacing: Bool) throws {
-        let (index, stream) = try input.videoStream()
-        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar)
-        decoder.pointer.pointee.pkt_timebase = stream.pointee.time_base
+        let stream = try input.videoStream()
+        let decoder = try CodecContext.decoder(for: stream.parameters)
+        decoder.packetTimeBase = stream.timeBase
         try decoder.open()
         self.input = input
         self.decoder = decoder
-        self.streamIndex = index
-        self.timeBase = stream.pointee.time_base
+        self.streamIndex = stream.index
+        self.timeBase = stream.timeBase
         self.name = name
         self.needsPacing = needsPacing
         self.packet = try Packet()
@@ -61,7 +61,7 @@ final class VideoSource {
                 guard packet.streamIndex == streamIndex else { continue }
                 do {
                     _ = try decoder.send(packet: packet)
-                } catch MediaError.libav(_, let code, _, _) where code == streamd_averror_invaliddata() {
+                } catch let error as LibAVError where error.code == .invalidData {
                     damagedPackets += 1
                 }
             }

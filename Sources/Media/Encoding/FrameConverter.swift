@@ -1,4 +1,4 @@
-import CFFmpeg
+import LibAV
 
 /// Brings decoded frames to the encoder's yuv420p at the output size. A frame already in that
 /// shape (testsrc2 is yuv420p natively) passes through untouched; anything else is scaled into
@@ -9,13 +9,12 @@ final class FrameConverter {
     private var output: Frame?
 
     init(width: Int, height: Int) {
-        target = .init(width: Int32(width), height: Int32(height), format: AV_PIX_FMT_YUV420P)
+        target = .init(width: Int32(width), height: Int32(height), format: .yuv420p)
     }
 
     /// Returns `frame` itself or the converted copy, valid until the next call.
     func convert(_ frame: Frame) throws -> Frame {
-        let source = ScaleContext.Geometry(width: frame.width, height: frame.height, format: frame.pixelFormat,
-                                           fullRange: frame.pointer.pointee.color_range == AVCOL_RANGE_JPEG)
+        let source = ScaleContext.Geometry(of: frame)
         if source == target { return frame }
         let scaler = try scaler(for: source)
         let output = try outputFrame()

@@ -1,27 +1,26 @@
-import CFFmpeg
+import LibAV
 
 /// libx264 through libavcodec: yuv420p at a constant frame rate, one GOP per HLS segment, no
 /// scene-cut keyframes, so every segment starts with an IDR frame and cuts land exactly.
 final class H264Encoder {
     let context: CodecContext
     /// 1/fps: a frame's pts is its frame number.
-    let timeBase: AVRational
+    let timeBase: Rational
     private let packet: Packet
 
     init(width: Int, height: Int, fps: Int, framesPerSegment: Int,
          settings: EncoderSettings, globalHeader: Bool) throws {
         let context = try CodecContext.encoder(named: "libx264")
-        let codec = context.pointer
-        codec.pointee.width = Int32(width)
-        codec.pointee.height = Int32(height)
-        codec.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-        codec.pointee.time_base = AVRational(num: 1, den: Int32(fps))
-        codec.pointee.framerate = AVRational(num: Int32(fps), den: 1)
-        codec.pointee.gop_size = Int32(framesPerSegment)
-        codec.pointee.keyint_min = Int32(framesPerSegment)
-        codec.pointee.max_b_frames = 0
-        codec.pointee.thread_count = Int32(settings.threads)
-        if globalHeader { codec.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        context.width = Int32(width)
+        context.height = Int32(height)
+        context.pixelFormat = .yuv420p
+        context.timeBase = Rational(1, Int32(fps))
+        context.frameRate = Rational(Int32(fps), 1)
+        context.keyframeInterval = Int32(framesPerSegment)
+        context.minimumKeyframeInterval = Int32(framesPerSegment)
+        context.maxBFrames = 0
+        context.threadCount = Int32(settings.threads)
+        context.usesGlobalHeader = globalHeader
         try context.open(options: [
             ("preset", settings.preset),
             ("tune", settings.tune),
@@ -30,7 +29,7 @@ final class H264Encoder {
             ("forced-idr", "1"),
         ])
         self.context = context
-        self.timeBase = codec.pointee.time_base
+        self.timeBase = context.timeBase
         self.packet = try Packet()
     }
 
@@ -40,7 +39,7 @@ final class H264Encoder {
         while try context.send(frame: frame) == .again {
             // The encoder wants its output drained before it takes more input.
             if try drain(sink) == 0 {
-                throw MediaError.libav("avcodec_send_frame", AVErrorText.again, context.name)
+                throw LibAVError.failed("avcodec_send_frame", .again, context.name)
             }
         }
         _ = try drain(sink)

@@ -1,18 +1,13 @@
-import CFFmpeg
 import Foundation
+import LibAV
 
-/// Every failure the Media module reports. Each case carries the C error code where there is one,
-/// its text, and what was being done to what, so the description is a sentence an operator can act on.
+/// Every failure the Media module reports beyond a failed libav call (`LibAVError`). Each case
+/// carries the OS error where there is one, its text, and what was being done to what, so the
+/// description is a sentence an operator can act on.
 public enum MediaError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The camera node could not be opened or is not a V4L2 capture device. `errno` is the OS error
     /// (ENOENT missing, EBUSY in use, EACCES permissions, ENOTTY not a camera).
     case deviceUnavailable(device: String, errno: Int32, message: String)
-    /// A libav call failed. `code` is the negative AVERROR value, `message` its av_strerror text.
-    case libav(call: String, code: Int32, message: String, context: String)
-    /// libav did not recognise these option names (mistyped options are otherwise silently ignored).
-    case unrecognizedOptions(component: String, names: [String])
-    /// FFmpeg was built without this encoder, decoder, muxer or input device.
-    case componentMissing(kind: String, name: String)
     /// The source delivered no frame for `seconds`.
     case sourceStalled(source: String, seconds: Double)
     /// The source ended its stream although the recording was not finished.
@@ -28,12 +23,6 @@ public enum MediaError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case let .deviceUnavailable(device, _, message):
             return "Cannot open video device \(device): \(message)"
-        case let .libav(call, code, message, context):
-            return "\(call) failed for \(context): \(message) (AVERROR \(code))"
-        case let .unrecognizedOptions(component, names):
-            return "\(component) did not recognise the option(s) \(names.joined(separator: ", ")); check their spelling"
-        case let .componentMissing(kind, name):
-            return "This FFmpeg build has no \(kind) named \(name); install an FFmpeg with it (Debian: libavcodec-extra / libavdevice59)"
         case let .sourceStalled(source, seconds):
             return "No frame arrived from \(source) for \(formatSeconds(seconds)) s; the source stalled or was unplugged"
         case let .sourceEnded(source):
@@ -47,12 +36,11 @@ public enum MediaError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    /// The POSIX errno behind the failure, when there is one (AVERROR(e) is -e).
+    /// The POSIX errno behind the failure, when there is one.
     public var posixErrno: Int32? {
         switch self {
         case let .deviceUnavailable(_, errno, _): return errno
         case let .fileSystem(_, _, errno, _): return errno
-        case let .libav(_, code, _, _) where code < 0 && code > -4096: return -code
         default: return nil
         }
     }
@@ -63,13 +51,15 @@ private func formatSeconds(_ seconds: Double) -> String {
 }
 
 extension MediaError {
-    /// A `.libav` error for a failed call, with the text from av_strerror.
-    static func libav(_ call: String, _ code: Int32, _ context: String) -> MediaError {
-        .libav(call: call, code: code, message: AVErrorText.describe(code), context: context)
-    }
-
     /// A `.fileSystem` error from the current `errno`.
     static func fileSystem(_ operation: String, _ path: String, errno code: Int32) -> MediaError {
         .fileSystem(operation: operation, path: path, errno: code, message: String(cString: strerror(code)))
     }
+}
+
+/// The POSIX errno behind any failure the pipeline reports: a Media one or a failed libav call.
+func posixErrno(of error: Error) -> Int32? {
+    if let error = error as? MediaError { return error.posixErrno }
+    if let error = error as? LibAVError { return error.posixErrno }
+    return nil
 }

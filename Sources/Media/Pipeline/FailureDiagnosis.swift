@@ -10,7 +10,7 @@ enum FailureDiagnosis {
 
     static func reason(for error: Error, directory: URL) -> String {
         if let free = availableBytes(at: directory), free < fullDiskThreshold,
-           (error as? MediaError)?.posixErrno != ENOSPC {
+           posixErrno(of: error) != ENOSPC {
             let full = MediaError.fileSystem("write the recording to", directory.path, errno: ENOSPC)
             return "\(full) (\(error))"
         }

@@ -1,13 +1,12 @@
-import Atomics
-import CFFmpeg
 import Foundation
+import Synchronization
 
 /// The thread-safe state shared between a pipeline's thread, `stop()` and the stall watchdog:
 /// stop and stall flags, the time of the last frame, and an interruptible wait.
 final class PipelineControl: Sendable {
-    private let stopRequested = ManagedAtomic<Bool>(false)
-    private let stalled = ManagedAtomic<Bool>(false)
-    private let lastFrameNanos = ManagedAtomic<UInt64>(MonotonicClock.nanoseconds())
+    private let stopRequested = Atomic<Bool>(false)
+    private let stalled = Atomic<Bool>(false)
+    private let lastFrameNanos = Atomic<UInt64>(MonotonicClock.nanoseconds())
     private let condition = NSCondition()
 
     var isStopRequested: Bool { stopRequested.load(ordering: .acquiring) }
@@ -54,15 +53,8 @@ final class PipelineControl: Sendable {
         condition.unlock()
     }
 
-    /// An AVIOInterruptCB polled by libav during blocking input I/O. The caller keeps `self`
-    /// alive for as long as the format context that holds the callback.
-    var interruptCallback: AVIOInterruptCB {
-        AVIOInterruptCB(
-            callback: { opaque in
-                guard let opaque else { return 0 }
-                let control = Unmanaged<PipelineControl>.fromOpaque(opaque).takeUnretainedValue()
-                return control.shouldInterrupt ? 1 : 0
-            },
-            opaque: Unmanaged.passUnretained(self).toOpaque())
+    /// Polled by libav during blocking input I/O (the input's interrupt callback).
+    var interruptCheck: @Sendable () -> Bool {
+        { [self] in shouldInterrupt }
     }
 }

@@ -1,6 +1,6 @@
-import Atomics
 import Foundation
 import Logging
+import Synchronization
 
 /// One recording: source → decode → yuv420p → libx264 → HLS, on its own thread.
 ///
@@ -15,7 +15,7 @@ public final class RecordingPipeline: Sendable {
     private let continuation: AsyncStream<PipelineEvent>.Continuation
     private let logger: Logger
     private let control = PipelineControl()
-    private let started = ManagedAtomic<Bool>(false)
+    private let started = Atomic<Bool>(false)
 
     public init(spec: RecordingSpec, logger: Logger) {
         self.spec = spec

@@ -1,5 +1,5 @@
-import CFFmpeg
 import Foundation
+import LibAV
 import Logging
 
 /// The libav objects of one recording and the capture loop over them; lives and dies on the
@@ -132,8 +132,7 @@ final class RecordingSession {
         let first = firstTimestamp ?? timestamp
         if firstTimestamp == nil { markStarted(at: timestamp) }
         // Rebased to the first frame (V4L2 stamps are wall-clock), in frames.
-        let pts = av_rescale_q_rnd(timestamp - first, source.timeBase, encoder.timeBase,
-                                   AVRounding(rawValue: AV_ROUND_NEAR_INF.rawValue | AV_ROUND_PASS_MINMAX.rawValue))
+        let pts = Rational.rescale(timestamp - first, from: source.timeBase, to: encoder.timeBase)
         guard pts > lastPts else {
             stats.framesDropped += 1
             return nil
@@ -149,11 +148,11 @@ final class RecordingSession {
         stats.lastFrameEpochMs = epochMilliseconds()
 
         let picture = try converter.convert(frame)
-        picture.pointer.pointee.pts = pts
+        picture.pts = pts
         let keyframe = pts >= nextKeyframePts
         if keyframe { nextKeyframePts = (pts / framesPerSegment + 1) * framesPerSegment }
         // Decoders mark every raw or MJPEG frame as I: reset, or every frame becomes a keyframe.
-        picture.pointer.pointee.pict_type = keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+        picture.forcesKeyframe = keyframe
         if keyframe, thumbnailPending { writeThumbnail(picture) }
         lastPts = pts
         try encoder.encode(picture, write)
@@ -181,7 +180,7 @@ final class RecordingSession {
 
     private func writeThumbnail(_ picture: Frame) {
         thumbnailPending = false
-        let url = spec.directory.appendingPathComponent("poster.jpg")
+        let url = spec.directory.appendingPathComponent(ThumbnailWriter.posterFileName)
         do {
             try ThumbnailWriter.write(picture, to: url)
         } catch {

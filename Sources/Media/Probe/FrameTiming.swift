@@ -1,16 +1,16 @@
-import CFFmpeg
+import LibAV
 
 /// The span covered by frames or packets: first timestamp to last timestamp plus one frame.
 struct FrameTiming {
-    let timeBase: AVRational
+    let timeBase: Rational
     let frameSeconds: Double
     var first: Int64?
     var last: Int64?
     var lastDuration: Int64 = 0
 
-    init(timeBase: AVRational, frameRate: AVRational) {
+    init(timeBase: Rational, frameRate: Rational) {
         self.timeBase = timeBase
-        frameSeconds = frameRate.num > 0 && frameRate.den > 0 ? av_q2d(av_inv_q(frameRate)) : 0
+        frameSeconds = frameRate.isValid ? frameRate.inverted.doubleValue : 0
     }
 
     mutating func add(timestamp: Int64?, duration: Int64) {
@@ -24,8 +24,8 @@ struct FrameTiming {
 
     var seconds: Double {
         guard let first, let last else { return 0 }
-        let span = Double(last - first) * av_q2d(timeBase)
-        let tail = lastDuration > 0 ? Double(lastDuration) * av_q2d(timeBase) : frameSeconds
+        let span = Double(last - first) * timeBase.doubleValue
+        let tail = lastDuration > 0 ? Double(lastDuration) * timeBase.doubleValue : frameSeconds
         return span + tail
     }
 }

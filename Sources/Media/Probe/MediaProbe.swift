@@ -1,5 +1,5 @@
-import CFFmpeg
 import Foundation
+import LibAV
 
 /// Opens a file or playlist with libavformat and decodes its video; used by tests and by
 /// `PlaylistRecovery`.
@@ -9,27 +9,25 @@ public enum MediaProbe {
     public static func probe(_ url: URL, decodeFrames: Bool = true) throws -> MediaProbeReport {
         let input = try InputFormatContext(url: url.path, formatName: nil, options: [], source: url.path)
         try input.findStreamInfo()
-        let (index, stream) = try input.videoStream()
-        guard let parameters = stream.pointee.codecpar else {
-            throw MediaError.libav("avformat_find_stream_info", streamd_averror_invaliddata(), "\(url.path) (no codec parameters)")
-        }
+        let stream = try input.videoStream()
+        let index = stream.index
+        let parameters = stream.parameters
         let decoder = try CodecContext.decoder(for: parameters)
-        decoder.pointer.pointee.pkt_timebase = stream.pointee.time_base
+        decoder.packetTimeBase = stream.timeBase
         // Report damage instead of concealing it.
-        decoder.pointer.pointee.err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK
+        decoder.reportDamageAsErrors()
         try decoder.open()
 
-        let duration = input.pointer.pointee.duration
         var report = MediaProbeReport(
-            formatName: input.pointer.pointee.iformat.map { String(cString: $0.pointee.name) } ?? "",
-            codecName: String(cString: avcodec_get_name(parameters.pointee.codec_id)),
-            pixelFormat: pixelFormatName(AVPixelFormat(rawValue: parameters.pointee.format)),
-            width: Int(parameters.pointee.width), height: Int(parameters.pointee.height),
-            durationSeconds: duration > 0 && duration != streamd_nopts_value() ? Double(duration) / Double(AV_TIME_BASE) : nil,
+            formatName: input.formatName,
+            codecName: parameters.codecID.description,
+            pixelFormat: parameters.pixelFormat.description,
+            width: Int(parameters.width), height: Int(parameters.height),
+            durationSeconds: input.durationSeconds,
             firstVideoPacketIsKeyframe: false, videoPackets: 0, corruptPackets: 0,
             framesDecoded: 0, decodeErrors: 0, mediaSeconds: 0)
 
-        var timing = FrameTiming(timeBase: stream.pointee.time_base, frameRate: stream.pointee.avg_frame_rate)
+        var timing = FrameTiming(timeBase: stream.timeBase, frameRate: stream.averageFrameRate)
         var packetTiming = timing
         let packet = try Packet()
         let frame = try Frame()
@@ -44,10 +42,8 @@ public enum MediaProbe {
                 }
                 guard step == .done else { return }
                 report.framesDecoded += 1
-                if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
-                    report.decodeErrors += 1
-                }
-                timing.add(timestamp: frame.timestamp, duration: frame.pointer.pointee.pkt_duration)
+                if frame.isDamaged { report.decodeErrors += 1 }
+                timing.add(timestamp: frame.timestamp, duration: frame.packetDuration)
                 frame.unref()
             }
         }
@@ -63,8 +59,7 @@ public enum MediaProbe {
             report.videoPackets += 1
             if packet.isCorrupt { report.corruptPackets += 1 }
             guard decodeFrames else {
-                let pts = packet.pointer.pointee.pts
-                packetTiming.add(timestamp: pts == streamd_nopts_value() ? nil : pts, duration: packet.pointer.pointee.duration)
+                packetTiming.add(timestamp: packet.pts, duration: packet.duration)
                 continue reading
             }
             do {

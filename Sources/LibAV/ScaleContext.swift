@@ -2,25 +2,37 @@ import CFFmpeg
 
 /// Owns one `SwsContext` (sws_alloc_context + sws_init_context / sws_freeContext) converting one
 /// fixed input geometry and pixel format to one output geometry and format.
-final class ScaleContext {
-    struct Geometry: Equatable {
-        var width: Int32
-        var height: Int32
-        var format: AVPixelFormat
+public final class ScaleContext {
+    public struct Geometry: Equatable, Sendable {
+        public var width: Int32
+        public var height: Int32
+        public var format: PixelFormat
         /// JPEG range (0–255) rather than video range (16–235).
-        var fullRange = false
+        public var fullRange: Bool
+
+        public init(width: Int32, height: Int32, format: PixelFormat, fullRange: Bool = false) {
+            self.width = width
+            self.height = height
+            self.format = format
+            self.fullRange = fullRange
+        }
+
+        /// The geometry of `frame`.
+        public init(of frame: Frame) {
+            self.init(width: frame.width, height: frame.height, format: frame.pixelFormat, fullRange: frame.isFullRange)
+        }
     }
 
     let pointer: OpaquePointer
-    let source: Geometry
-    let destination: Geometry
+    public let source: Geometry
+    public let destination: Geometry
 
     /// The ranges are set before initialisation: only then does swscale pick a converting path
     /// rather than a plain copy between identical formats. (yuvj* formats are full range anyway.)
-    init(from source: Geometry, to destination: Geometry) throws {
-        let description = "\(source.width)x\(source.height) \(pixelFormatName(source.format)) → \(destination.width)x\(destination.height) \(pixelFormatName(destination.format))"
+    public init(from source: Geometry, to destination: Geometry) throws {
+        let description = "\(source.width)x\(source.height) \(source.format) → \(destination.width)x\(destination.height) \(destination.format)"
         guard let context = sws_alloc_context() else {
-            throw MediaError.libav("sws_alloc_context", streamd_averror(ENOMEM), description)
+            throw LibAVError.failed("sws_alloc_context", .outOfMemory, description)
         }
         let settings: [(String, Int64)] = [
             ("srcw", Int64(source.width)), ("srch", Int64(source.height)), ("src_format", Int64(source.format.rawValue)),
@@ -31,13 +43,13 @@ final class ScaleContext {
             let code = av_opt_set_int(UnsafeMutableRawPointer(context), name, value, 0)
             if code < 0 {
                 sws_freeContext(context)
-                throw MediaError.libav("av_opt_set_int(\(name))", code, description)
+                throw LibAVError.failed("av_opt_set_int(\(name))", AVErrorCode(rawValue: code), description)
             }
         }
         let code = sws_init_context(context, nil, nil)
         if code < 0 {
             sws_freeContext(context)
-            throw MediaError.libav("sws_init_context", code, description)
+            throw LibAVError.failed("sws_init_context", AVErrorCode(rawValue: code), description)
         }
         pointer = context
         self.source = source
@@ -47,13 +59,8 @@ final class ScaleContext {
     deinit { sws_freeContext(pointer) }
 
     /// Scales `input` into `output`, whose buffers must already be allocated and writable.
-    func scale(_ input: Frame, into output: Frame) throws {
+    public func scale(_ input: Frame, into output: Frame) throws {
         let code = sws_scale_frame(pointer, output.pointer, input.pointer)
-        if code < 0 { throw MediaError.libav("sws_scale_frame", code, "a \(source.width)x\(source.height) frame") }
+        if code < 0 { throw LibAVError.failed("sws_scale_frame", AVErrorCode(rawValue: code), "a \(source.width)x\(source.height) frame") }
     }
-}
-
-func pixelFormatName(_ format: AVPixelFormat) -> String {
-    guard let name = av_get_pix_fmt_name(format) else { return "pixel format \(format.rawValue)" }
-    return String(cString: name)
 }

@@ -9,7 +9,7 @@ final class OptionDictionary {
     init(_ entries: [(String, String)]) throws {
         for (key, value) in entries {
             let code = av_dict_set(&pointer, key, value, 0)
-            if code < 0 { throw MediaError.libav("av_dict_set", code, "option \(key)") }
+            if code < 0 { throw LibAVError.failed("av_dict_set", AVErrorCode(rawValue: code), "option \(key)") }
         }
     }
 
@@ -28,6 +28,6 @@ final class OptionDictionary {
     /// Throws when libav left options unused.
     func requireAllConsumed(by component: String) throws {
         let left = keys
-        if !left.isEmpty { throw MediaError.unrecognizedOptions(component: component, names: left) }
+        if !left.isEmpty { throw LibAVError.unrecognizedOptions(component: component, names: left) }
     }
 }

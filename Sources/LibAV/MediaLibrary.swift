@@ -1,14 +1,14 @@
 import CFFmpeg
 
 /// Process-wide libav set-up, done once.
-enum MediaLibrary {
+public enum MediaLibrary {
     /// avdevice_register_all() must run before looking up "lavfi" or "v4l2".
     private static let devicesRegistered: Bool = {
         avdevice_register_all()
         return true
     }()
 
-    static func registerDevices() {
+    public static func registerDevices() {
         _ = devicesRegistered
     }
 }
