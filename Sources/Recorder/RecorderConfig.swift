@@ -29,6 +29,18 @@ public struct RecorderConfig: Sendable {
     public var minFreeBytes: Int64
     /// How long SIGTERM waits for every recording to write its trailer.
     public var shutdownTimeoutSec: Double
+    /// The `source` of a start request that names none.
+    public var defaultSource: StartRequest.SourceChoice = .auto
+    /// Publishers and pulls (stream copy) count here, not in `maxSessions`.
+    public var maxIngestSessions: Int = Defaults.maxIngestSessions
+    /// A publish to a path with no session creates one.
+    public var autoSessions = true
+    /// How long a publish session waits for its publisher to come back.
+    public var reconnectGraceSec: Double = Defaults.reconnectGraceSec
+    /// How long a `publish` session waits for its first publisher before it fails.
+    public var publishWaitSec: Double = Defaults.publishWaitSec
+    /// A pull must be open (connection and stream information) within this.
+    public var sourceOpenTimeoutSec: Double = Defaults.sourceOpenTimeoutSec
 
     public init(
         dataDirectory: URL, publicURL: String = "http://\(Defaults.listenHost):\(Defaults.listenPort)",
