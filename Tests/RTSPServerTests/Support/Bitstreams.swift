@@ -36,10 +36,20 @@ enum Bitstreams {
     static func h264Type(_ nal: [UInt8]) -> UInt8 { (nal.first ?? 0) & 0x1F }
     static func h265Type(_ nal: [UInt8]) -> UInt8 { ((nal.first ?? 0) >> 1) & 0x3F }
 
-    /// What a container adds or repeats: access unit delimiters and parameter sets.
+    /// What a container adds or repeats: access unit delimiters and parameter sets, and for H.265
+    /// the prefix SEI that hevc_mp4toannexb copies from the hvcC after the parameter sets at
+    /// every keyframe (x265's info SEI lives in the extradata, not in the samples).
     static func withoutContainerNALs(_ nals: [[UInt8]], h265: Bool) -> [[UInt8]] {
-        nals.filter { nal in
-            h265 ? ![32, 33, 34, 35].contains(h265Type(nal)) : ![7, 8, 9].contains(h264Type(nal))
+        var out: [[UInt8]] = []
+        var previousWasParameterSet = false
+        for nal in nals {
+            let type = h265 ? h265Type(nal) : h264Type(nal)
+            let isParameterSet = h265 ? (32...34).contains(type) : (7...8).contains(type)
+            let isDelimiter = h265 ? type == 35 : type == 9
+            let isExtradataSEI = h265 && type == 39 && previousWasParameterSet
+            if !isParameterSet && !isDelimiter && !isExtradataSEI { out.append(nal) }
+            if !isDelimiter { previousWasParameterSet = isParameterSet || (isExtradataSEI && previousWasParameterSet) }
         }
+        return out
     }
 }
