@@ -67,6 +67,15 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // RTSP publish ingest: RTSP/RTP server and depacketizers; depends on no other streamd module.
+        .target(name: "RTSPServer", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         // Shared by the test targets: private PostgreSQL clusters and per-test databases.
         .target(name: "StreamdTestSupport", dependencies: ["Sessions", "Store"], path: "Tests/Support"),
 
@@ -82,6 +91,14 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "RTSPServerTests", dependencies: [
+            "RTSPServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
