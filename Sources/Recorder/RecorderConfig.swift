@@ -22,6 +22,11 @@ public struct RecorderConfig: Sendable {
     /// Camera pixel format: `mjpeg`, `yuyv422` or nil to negotiate.
     public var cameraInputFormat: String?
     public var maxSessions: Int
+    /// What a capture session may ask for at most (`limits.max_width`, `max_height`, `max_fps`): beyond
+    /// them, encoding falls behind real time and memory grows.
+    public var maxWidth: Int
+    public var maxHeight: Int
+    public var maxFPS: Int
     public var maxDurationSec: Double
     public var stallTimeoutSec: Double
     /// New sessions are refused with 507 when the data volume has less free space than this.
@@ -36,7 +41,7 @@ public struct RecorderConfig: Sendable {
         segmentFormat: SegmentFormat = .mpegts, encoder: EncoderSettings = EncoderSettings(),
         testPattern: String = "testsrc2", cameraInputFormat: String? = nil, maxSessions: Int = 4,
         maxDurationSec: Double = 86_400, stallTimeoutSec: Double = 5, minFreeBytes: Int64 = 256 * 1024 * 1024,
-        shutdownTimeoutSec: Double = 10
+        shutdownTimeoutSec: Double = 10, maxWidth: Int = 1920, maxHeight: Int = 1080, maxFPS: Int = 30
     ) {
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
@@ -56,6 +61,9 @@ public struct RecorderConfig: Sendable {
         self.stallTimeoutSec = stallTimeoutSec
         self.minFreeBytes = minFreeBytes
         self.shutdownTimeoutSec = shutdownTimeoutSec
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
+        self.maxFPS = maxFPS
     }
 
     public var recordingsDirectory: URL { dataDirectory.appendingPathComponent("recordings", isDirectory: true) }
