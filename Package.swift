@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
@@ -40,7 +41,7 @@ let package = Package(
         ]),
         // Sessions and their lifecycle: joins Media and the repository protocol.
         .target(name: "Recorder", dependencies: [
-            "Media", "Sessions",
+            "Media", "RTSPServer", "Sessions",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -49,12 +50,17 @@ let package = Package(
             "Recorder", "Sessions",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], resources: [.embedInCode("Resources/index.html"), .embedInCode("Resources/openapi.yaml")]),
+        ], resources: [
+            .embedInCode("Resources/index.html"), .embedInCode("Resources/app.js"), .embedInCode("Resources/app.css"),
+            .embedInCode("Resources/openapi.yaml"),
+        ]),
         .executableTarget(name: "streamd", dependencies: [
             "HTTPAPI", "Recorder", "Sessions", "Store", "Media",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -23,6 +23,11 @@ public struct RecorderConfig: Sendable {
     /// Camera pixel format: `mjpeg`, `yuyv422` or nil to negotiate.
     public var cameraInputFormat: String?
     public var maxSessions: Int
+    /// What a capture session may ask for at most (`limits.max_width`, `max_height`, `max_fps`): beyond
+    /// them, encoding falls behind real time and memory grows.
+    public var maxWidth: Int
+    public var maxHeight: Int
+    public var maxFPS: Int
     public var maxDurationSec: Double
     public var stallTimeoutSec: Double
     /// New sessions are refused with 507 when the data volume has less free space than this.
@@ -52,7 +57,8 @@ public struct RecorderConfig: Sendable {
         testPattern: String = Defaults.testPattern, cameraInputFormat: String? = nil, maxSessions: Int = Defaults.maxSessions,
         maxDurationSec: Double = Defaults.maxDurationSec, stallTimeoutSec: Double = Defaults.stallTimeoutSec,
         minFreeBytes: Int64 = Int64(Defaults.minFreeMB) * 1_048_576,
-        shutdownTimeoutSec: Double = Defaults.shutdownTimeoutSec
+        shutdownTimeoutSec: Double = Defaults.shutdownTimeoutSec,
+        maxWidth: Int = Defaults.maxWidth, maxHeight: Int = Defaults.maxHeight, maxFPS: Int = Defaults.maxFps
     ) {
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
@@ -72,6 +78,9 @@ public struct RecorderConfig: Sendable {
         self.stallTimeoutSec = stallTimeoutSec
         self.minFreeBytes = minFreeBytes
         self.shutdownTimeoutSec = shutdownTimeoutSec
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
+        self.maxFPS = maxFPS
     }
 
     public var recordingsDirectory: URL { dataDirectory.appendingPathComponent(RecordingLayout.recordingsDirectoryName, isDirectory: true) }

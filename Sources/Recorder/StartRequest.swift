@@ -104,14 +104,14 @@ extension StartRequest {
         let width = self.width ?? config.width
         let height = self.height ?? config.height
         let fps = self.fps ?? config.fps
-        guard (16...3840).contains(width), width % 2 == 0 else {
-            throw invalid("invalid_width", "width must be an even number from 16 to 3840.")
+        guard (16...config.maxWidth).contains(width), width % 2 == 0 else {
+            throw invalid("invalid_width", "width must be an even number from 16 to \(config.maxWidth) (limits.max_width).")
         }
-        guard (16...2160).contains(height), height % 2 == 0 else {
-            throw invalid("invalid_height", "height must be an even number from 16 to 2160.")
+        guard (16...config.maxHeight).contains(height), height % 2 == 0 else {
+            throw invalid("invalid_height", "height must be an even number from 16 to \(config.maxHeight) (limits.max_height).")
         }
-        guard (1...60).contains(fps) else {
-            throw invalid("invalid_fps", "fps must be from 1 to 60.")
+        guard (1...config.maxFPS).contains(fps) else {
+            throw invalid("invalid_fps", "fps must be from 1 to \(config.maxFPS) (limits.max_fps).")
         }
         return ValidatedStart(
             sessionId: sessionId, deviceId: deviceId, source: source, url: url, device: device, durationSec: durationSec,

@@ -102,12 +102,12 @@ struct RecordingSessionTests {
                 #expect(error.message.contains("/dev/video-streamd-missing"))
                 #expect(error.message.contains("No such file or directory"))
             }
-            // /dev/null exists but is no camera: refused too, with the OS error.
+            // /dev/null exists but is no camera (major 1, not 81): refused before it is opened.
             do {
                 _ = try await fixture.manager.start(StartRequest(sessionId: "cam-2", source: .camera, device: "/dev/null"))
                 Issue.record("a non-camera device was accepted")
             } catch let error as RecorderError {
-                #expect(error.code == "camera_unavailable")
+                #expect(error.code == "invalid_device")
                 #expect(error.message.contains("/dev/null"))
             }
             // auto without the device falls back to the test pattern (the seed's behaviour).
