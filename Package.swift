@@ -62,7 +62,7 @@ let package = Package(
             .embedInCode("Resources/openapi.yaml"),
         ]),
         .executableTarget(name: "streamd", dependencies: [
-            "HTTPAPI", "Recorder", "Sessions", "Store", "Media",
+            "HTTPAPI", "Recorder", "RTSPServer", "Sessions", "Store", "Media",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -31,11 +31,23 @@ extension StartRequest {
         deviceId = try body.string("deviceId", "device_id")
         streamPath = try body.string("streamPath", "stream_path")
         device = try body.string("device")
+        url = try body.string("url")
         if let name = try body.string("source") {
-            guard let choice = SourceChoice(rawValue: name) else {
-                throw APIError(.unprocessableContent, code: "invalid_source", "source must be one of auto, camera, testsrc.")
+            if name.contains("://") {
+                // The URL itself as the source: the short form of "source": "pull", "url": "…".
+                guard url == nil || url == name else {
+                    throw APIError(.unprocessableContent, code: "invalid_source", "source is a URL and url names another; give the URL once.")
+                }
+                source = .pull
+                url = name
+            } else {
+                guard let choice = SourceChoice(rawValue: name) else {
+                    throw APIError(.unprocessableContent, code: "invalid_source", "source must be one of auto, camera, testsrc, publish, pull, or a URL to pull (rtsp://, rtsps://, rtmp://, srt://, http://, https://).")
+                }
+                source = choice
             }
-            source = choice
+        } else if url != nil {
+            source = .pull
         }
         durationSec = try body.number("durationSec", "duration_sec")
         postRollSec = try body.number("postRollSec", "post_roll_sec")

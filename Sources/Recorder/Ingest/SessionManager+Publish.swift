@@ -131,10 +131,12 @@ extension SessionManager {
         live[sessionId]?.publisher = nil
         ingestMetrics.publishers.record(connectedPublishers)
         let logger = sessionLogger(sessionId)
-        if entry.closeRequested || shuttingDown || exit == .disconnectedByServer {
+        if entry.closeRequested || shuttingDown {
             entry.recording?.stop()
             return
         }
+        // The server let it go (its own shutdown): the recorder's shutdown finalizes the session.
+        if exit == .disconnectedByServer { return }
         logger.notice("publisher left; waiting for it to come back", metadata: [
             "reason": "\(exit)", "grace_sec": "\(config.reconnectGraceSec)",
         ])

@@ -8,6 +8,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import Recorder
+import RTSPServer
 import ServiceLifecycle
 import Sessions
 import Store
@@ -46,12 +47,20 @@ struct Serve: AsyncParsableCommand {
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? config.listen)", "public_url": "\(config.effectivePublicURL)"])
                 notifier?.notify("READY=1\nSTATUS=listening on \(config.listen), 0 sessions recording")
             })
-        // Shut down in reverse: the HTTP server stops taking requests first, then every recording is finalized.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: recorderService), .init(service: retention), .init(service: watchdog),
+        ]
+        if let rtsp = try config.rtspServerConfig {
+            // A port that cannot be bound ends the daemon at start, like the HTTP one.
+            services.append(.init(service: RTSPServer(
+                config: rtsp, authority: PublishGateway(manager: manager), logger: Logger(label: "streamd.rtsp"))))
+        }
+        services.append(.init(service: app))
+        // Shut down in reverse: the HTTP server stops taking requests first, then publishers are let go,
+        // then every recording is finalized.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: recorderService), .init(service: retention), .init(service: watchdog), .init(service: app),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

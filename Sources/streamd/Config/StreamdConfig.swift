@@ -3,6 +3,7 @@ import HTTPAPI
 import Logging
 import Media
 import Recorder
+import RTSPServer
 import Sessions
 
 /// The effective configuration: built-in defaults, then the YAML file, then `STREAMD_*` variables.
@@ -41,6 +42,17 @@ struct StreamdConfig: Sendable {
     var shutdownTimeoutSec = Defaults.shutdownTimeoutSec
     var requestIdleTimeoutSec = Defaults.requestIdleTimeoutSec
 
+    /// RTSP publish server; empty disables it.
+    var rtspListen = Defaults.rtspListen
+    var defaultSource = StartRequest.SourceChoice.auto
+    var autoSessions = true
+    var reconnectGraceSec = Defaults.reconnectGraceSec
+    var publishWaitSec = Defaults.publishWaitSec
+    /// UDP ports for RTP/RTCP from publishers: nil = a free pair per SETUP.
+    var udpPorts: ClosedRange<Int>?
+    var maxSessionSec = Defaults.maxSessionSec
+    var maxIngestSessions = Defaults.maxIngestSessions
+
     var retentionEnabled = false
     var retentionMaxAgeDays = 0.0
     var retentionMaxTotalGB = 0.0
@@ -55,7 +67,7 @@ struct StreamdConfig: Sendable {
     var dataDirectory: URL { URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL }
 
     var recorder: RecorderConfig {
-        RecorderConfig(
+        var config = RecorderConfig(
             dataDirectory: dataDirectory, publicURL: effectivePublicURL, nodeId: nodeId,
             defaultDevice: cameraDevice, defaultDeviceId: cameraDeviceId, width: width, height: height, fps: fps,
             segmentSeconds: segmentSeconds, segmentFormat: segmentFormat,
@@ -63,6 +75,21 @@ struct StreamdConfig: Sendable {
             cameraInputFormat: cameraInputFormat, maxSessions: maxSessions, maxDurationSec: maxDurationSec,
             stallTimeoutSec: stallTimeoutSec, minFreeBytes: Int64(minFreeMB) * 1_048_576,
             shutdownTimeoutSec: shutdownTimeoutSec)
+        config.defaultSource = defaultSource
+        config.autoSessions = autoSessions
+        config.reconnectGraceSec = reconnectGraceSec
+        config.publishWaitSec = publishWaitSec
+        config.maxIngestSessions = maxIngestSessions
+        return config
+    }
+
+    /// The RTSP server's settings, nil when `ingest.rtsp_listen` is empty.
+    var rtspServerConfig: RTSPServerConfig? {
+        get throws {
+            guard !rtspListen.isEmpty else { return nil }
+            let (host, port) = try Self.parseListen(rtspListen, key: "ingest.rtsp_listen")
+            return RTSPServerConfig(host: host, port: port, udpPortRange: udpPorts, token: apiToken)
+        }
     }
 
     var retention: RetentionPolicy {

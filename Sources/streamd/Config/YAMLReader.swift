@@ -27,6 +27,16 @@ struct YAMLReader {
             c.logLevel = parsed
         }
         c.logRepeatIntervalSec = try number("log_repeat_interval_sec") ?? c.logRepeatIntervalSec
+        if let source = try string("default_source") { c.defaultSource = try StreamdConfig.parseDefaultSource(source, key: "default_source") }
+        if var ingest = try section("ingest") {
+            c.rtspListen = try ingest.string("rtsp_listen") ?? c.rtspListen
+            c.autoSessions = try ingest.bool("auto_sessions") ?? c.autoSessions
+            c.reconnectGraceSec = try ingest.number("reconnect_grace_sec") ?? c.reconnectGraceSec
+            c.publishWaitSec = try ingest.number("publish_wait_sec") ?? c.publishWaitSec
+            c.maxSessionSec = try ingest.number("max_session_sec") ?? c.maxSessionSec
+            if let ports = try ingest.string("udp_ports") { c.udpPorts = try StreamdConfig.parsePortRange(ports, key: "ingest.udp_ports") }
+            try ingest.finish()
+        }
         if var db = try section("database") {
             c.databaseURL = try db.string("url") ?? c.databaseURL
             c.databasePoolSize = try db.integer("pool_size") ?? c.databasePoolSize
@@ -55,6 +65,7 @@ struct YAMLReader {
         }
         if var limits = try section("limits") {
             c.maxSessions = try limits.integer("max_sessions") ?? c.maxSessions
+            c.maxIngestSessions = try limits.integer("max_ingest_sessions") ?? c.maxIngestSessions
             c.maxDurationSec = try limits.number("max_duration_sec") ?? c.maxDurationSec
             c.minFreeMB = try limits.integer("min_free_mb") ?? c.minFreeMB
             c.stallTimeoutSec = try limits.number("stall_timeout_sec") ?? c.stallTimeoutSec
