@@ -25,45 +25,12 @@ struct PipelineRun: Sendable {
             outcome = .failed(reason: FailureDiagnosis.reason(for: error, directory: spec.directory))
         }
         withExtendedLifetime(watchdog) {}
-        stats = finalizePlaylist(outcome: &outcome, stats: stats)
+        stats = PlaylistFinalization.ensureEnded(directory: spec.directory, outcome: &outcome, stats: stats, logger: logger)
         logger.info("recording finished", metadata: [
             "outcome": "\(outcome)", "segments": "\(stats.segmentCount)",
             "media_seconds": "\(stats.mediaDurationSec)", "frames": "\(stats.framesEncoded)",
         ])
         continuation.yield(.finished(outcome, stats))
         continuation.finish()
-    }
-
-    /// Every ended recording has a playlist with ENDLIST listing only decodable segments. After a
-    /// failure (or a trailer that did not land) the recovery pass guarantees it.
-    private func finalizePlaylist(outcome: inout PipelineOutcome, stats: PipelineStats) -> PipelineStats {
-        var failed = false
-        if case .failed = outcome { failed = true }
-        var needsRecovery = failed
-        if !needsRecovery {
-            do {
-                needsRecovery = try PlaylistFile.read(in: spec.directory)?.hasEndList != true
-            } catch {
-                needsRecovery = true
-            }
-        }
-        guard needsRecovery else { return stats }
-        do {
-            // After a failure any segment of this session may be cut short: check them all.
-            let recovered = try PlaylistRecovery.finalize(directory: spec.directory, verifyEverySegment: failed, logger: logger)
-            var merged = stats
-            merged.segmentCount = recovered.segmentCount
-            merged.mediaDurationSec = recovered.mediaDurationSec
-            merged.bytes = recovered.bytes
-            return merged
-        } catch {
-            logger.critical("cannot finalize the playlist", metadata: ["error": "\(error)"])
-            if case .failed(let reason) = outcome {
-                outcome = .failed(reason: "\(reason); the playlist could not be finalized either: \(error)")
-            } else {
-                outcome = .failed(reason: "the playlist could not be finalized: \(error)")
-            }
-            return stats
-        }
     }
 }
