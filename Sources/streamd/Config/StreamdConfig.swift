@@ -15,6 +15,7 @@ struct StreamdConfig: Sendable {
     var apiToken: String?
     var readToken: String?
     var corsAllowOrigin = "*"
+    var corsAllowWriteOrigins: [String] = []
     var nodeId = ProcessInfo.processInfo.hostName
     var logLevel = Logger.Level.info
     var logRepeatIntervalSec = 10.0
@@ -39,6 +40,10 @@ struct StreamdConfig: Sendable {
     var stallTimeoutSec = 5.0
     var shutdownTimeoutSec = 10.0
     var requestIdleTimeoutSec = 60
+    var maxConnections = 1024
+    var maxWidth = 1920
+    var maxHeight = 1080
+    var maxFPS = 30
 
     var retentionEnabled = false
     var retentionMaxAgeDays = 0.0
@@ -61,7 +66,7 @@ struct StreamdConfig: Sendable {
             encoder: EncoderSettings(preset: preset, tune: tune, crf: crf), testPattern: testPattern,
             cameraInputFormat: cameraInputFormat, maxSessions: maxSessions, maxDurationSec: maxDurationSec,
             stallTimeoutSec: stallTimeoutSec, minFreeBytes: Int64(minFreeMB) * 1_048_576,
-            shutdownTimeoutSec: shutdownTimeoutSec)
+            shutdownTimeoutSec: shutdownTimeoutSec, maxWidth: maxWidth, maxHeight: maxHeight, maxFPS: maxFPS)
     }
 
     var retention: RetentionPolicy {
@@ -72,9 +77,17 @@ struct StreamdConfig: Sendable {
             minFreeBytes: minFreeMB > 0 ? Int64(minFreeMB) * 1_048_576 : nil)
     }
 
+    /// streamd's own origins: the public URL's and the listen address's.
+    var ownOrigins: [String] {
+        var origins = HTTPConfig.listenOrigins(host: listenHost, port: listenPort)
+        if let origin = HTTPConfig.origin(ofURL: effectivePublicURL), !origins.contains(origin) { origins.insert(origin, at: 0) }
+        return origins
+    }
+
     var http: HTTPConfig {
         HTTPConfig(
-            host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, apiToken: apiToken,
-            readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec))
+            host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, corsAllowWriteOrigins: corsAllowWriteOrigins,
+            ownOrigins: ownOrigins, apiToken: apiToken, readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec),
+            maxConnections: maxConnections)
     }
 }
