@@ -26,6 +26,13 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         FFmpegLogging.install(logger: Logger(label: "streamd.ffmpeg"))
 
+        var http = config.http
+        http.maxConnections = try FileLimit.connectionCap(
+            configured: config.maxConnections,
+            reserve: FileLimit.reserve(maxSessions: config.maxSessions, databasePoolSize: config.databasePoolSize), logger: logger)
+        // One counter for every server of the process (HTTP now, RTSP later).
+        let connections = ConnectionCounter(limit: http.maxConnections)
+
         let pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, logger: Logger(label: "streamd.db"))
         let repository = PostgresSessionRepository(pool: pool)
         let schema = SchemaService(pool: pool, logger: logger)
@@ -42,7 +49,7 @@ struct Serve: AsyncParsableCommand {
         let retention = RetentionService(
             manager: manager, policy: config.retention, intervalSeconds: max(10, config.retentionIntervalSec), logger: logger)
         let app = buildApplication(
-            manager: manager, config: config.http, registry: registry, logger: Logger(label: "streamd.http"),
+            manager: manager, config: http, registry: registry, connections: connections, logger: Logger(label: "streamd.http"),
             onServerRunning: { channel in
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? config.listen)", "public_url": "\(config.effectivePublicURL)"])
                 notifier?.notify("READY=1\nSTATUS=listening on \(config.listen), 0 sessions recording")

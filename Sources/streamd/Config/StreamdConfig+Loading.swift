@@ -1,4 +1,5 @@
 import Foundation
+import HTTPAPI
 import Logging
 import Media
 import Recorder
@@ -57,6 +58,9 @@ extension StreamdConfig {
             defaultSource = try Self.parseDefaultSource(source, key: "STREAMD_DEFAULT_SOURCE")
         }
         if let node = env["STREAMD_NODE_ID"], !node.isEmpty { nodeId = node }
+        if let origins = env["STREAMD_CORS_ALLOW_WRITE_ORIGINS"] {
+            corsAllowWriteOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let level = env["STREAMD_LOG_LEVEL"], !level.isEmpty {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw ConfigError(key: "STREAMD_LOG_LEVEL", problem: "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -96,9 +100,13 @@ extension StreamdConfig {
         func require(_ ok: Bool, _ key: String, _ problem: String) throws {
             if !ok { throw ConfigError(key: key, problem: problem) }
         }
-        try require((16...3840).contains(width) && width % 2 == 0, "media.width", "must be an even number from 16 to 3840")
-        try require((16...2160).contains(height) && height % 2 == 0, "media.height", "must be an even number from 16 to 2160")
-        try require((1...60).contains(fps), "media.fps", "must be from 1 to 60")
+        try require((16...3840).contains(maxWidth) && maxWidth % 2 == 0, "limits.max_width", "must be an even number from 16 to 3840")
+        try require((16...2160).contains(maxHeight) && maxHeight % 2 == 0, "limits.max_height", "must be an even number from 16 to 2160")
+        try require((1...60).contains(maxFPS), "limits.max_fps", "must be from 1 to 60")
+        try require((16...maxWidth).contains(width) && width % 2 == 0, "media.width", "must be an even number from 16 to limits.max_width (\(maxWidth))")
+        try require((16...maxHeight).contains(height) && height % 2 == 0, "media.height", "must be an even number from 16 to limits.max_height (\(maxHeight))")
+        try require((1...maxFPS).contains(fps), "media.fps", "must be from 1 to limits.max_fps (\(maxFPS))")
+        try require(maxConnections >= 16, "limits.max_connections", "must be at least 16")
         try require(segmentSeconds >= 0.5 && segmentSeconds <= 60, "media.segment_seconds", "must be from 0.5 to 60")
         try require(["testsrc", "testsrc2"].contains(testPattern), "media.test_pattern", "must be testsrc2 or testsrc")
         try require((0...51).contains(crf), "media.crf", "must be from 0 to 51")
@@ -118,6 +126,13 @@ extension StreamdConfig {
         try require(reconnectGraceSec >= 0 && reconnectGraceSec <= 3600, "ingest.reconnect_grace_sec", "must be from 0 to 3600")
         try require(publishWaitSec >= 1 && publishWaitSec <= 86_400, "ingest.publish_wait_sec", "must be from 1 to 86400")
         try require(maxSessionSec >= 10, "ingest.max_session_sec", "must be at least 10")
+        // A deployment that protects reading protects writing too: a read token alone would leave every
+        // write open while looking locked down.
+        try require(readToken == nil || apiToken != nil, "read_token",
+                    "is set without api_token: set api_token (STREAMD_API_TOKEN) too, or remove read_token")
+        for origin in corsAllowWriteOrigins {
+            try require(HTTPConfig.origin(ofURL: origin) != nil, "cors_allow_write_origins", "\"\(origin)\" is not an origin such as https://ops.example.com")
+        }
         if let publicURL {
             try require(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), "public_url", "must start with http:// or https://")
         }

@@ -17,6 +17,7 @@ struct StreamdConfig: Sendable {
     var apiToken: String?
     var readToken: String?
     var corsAllowOrigin = Defaults.corsAllowOrigin
+    var corsAllowWriteOrigins: [String] = []
     var nodeId = ProcessInfo.processInfo.hostName
     var logLevel = Logger.Level.info
     var logRepeatIntervalSec = 10.0
@@ -41,6 +42,10 @@ struct StreamdConfig: Sendable {
     var stallTimeoutSec = Defaults.stallTimeoutSec
     var shutdownTimeoutSec = Defaults.shutdownTimeoutSec
     var requestIdleTimeoutSec = Defaults.requestIdleTimeoutSec
+    var maxConnections = Defaults.maxConnections
+    var maxWidth = Defaults.maxWidth
+    var maxHeight = Defaults.maxHeight
+    var maxFPS = Defaults.maxFps
 
     /// RTSP publish server; empty disables it.
     var rtspListen = Defaults.rtspListen
@@ -74,7 +79,7 @@ struct StreamdConfig: Sendable {
             encoder: EncoderSettings(preset: preset, tune: tune, crf: crf), testPattern: testPattern,
             cameraInputFormat: cameraInputFormat, maxSessions: maxSessions, maxDurationSec: maxDurationSec,
             stallTimeoutSec: stallTimeoutSec, minFreeBytes: Int64(minFreeMB) * 1_048_576,
-            shutdownTimeoutSec: shutdownTimeoutSec)
+            shutdownTimeoutSec: shutdownTimeoutSec, maxWidth: maxWidth, maxHeight: maxHeight, maxFPS: maxFPS)
         config.defaultSource = defaultSource
         config.autoSessions = autoSessions
         config.reconnectGraceSec = reconnectGraceSec
@@ -100,9 +105,17 @@ struct StreamdConfig: Sendable {
             minFreeBytes: minFreeMB > 0 ? Int64(minFreeMB) * 1_048_576 : nil)
     }
 
+    /// streamd's own origins: the public URL's and the listen address's.
+    var ownOrigins: [String] {
+        var origins = HTTPConfig.listenOrigins(host: listenHost, port: listenPort)
+        if let origin = HTTPConfig.origin(ofURL: effectivePublicURL), !origins.contains(origin) { origins.insert(origin, at: 0) }
+        return origins
+    }
+
     var http: HTTPConfig {
         HTTPConfig(
-            host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, apiToken: apiToken,
-            readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec))
+            host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, corsAllowWriteOrigins: corsAllowWriteOrigins,
+            ownOrigins: ownOrigins, apiToken: apiToken, readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec),
+            maxConnections: maxConnections)
     }
 }

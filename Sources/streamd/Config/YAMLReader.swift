@@ -21,6 +21,7 @@ struct YAMLReader {
         c.apiToken = try string("api_token").flatMap { $0.isEmpty ? nil : $0 } ?? c.apiToken
         c.readToken = try string("read_token").flatMap { $0.isEmpty ? nil : $0 } ?? c.readToken
         c.corsAllowOrigin = try string("cors_allow_origin") ?? c.corsAllowOrigin
+        c.corsAllowWriteOrigins = try strings("cors_allow_write_origins") ?? c.corsAllowWriteOrigins
         c.nodeId = try string("node_id").flatMap { $0.isEmpty ? nil : $0 } ?? c.nodeId
         if let level = try string("log_level") {
             guard let parsed = Logger.Level(rawValue: level) else { throw problem("log_level", "must be one of trace, debug, info, notice, warning, error, critical") }
@@ -71,6 +72,10 @@ struct YAMLReader {
             c.stallTimeoutSec = try limits.number("stall_timeout_sec") ?? c.stallTimeoutSec
             c.shutdownTimeoutSec = try limits.number("shutdown_timeout_sec") ?? c.shutdownTimeoutSec
             c.requestIdleTimeoutSec = try limits.integer("request_idle_timeout_sec") ?? c.requestIdleTimeoutSec
+            c.maxConnections = try limits.integer("max_connections") ?? c.maxConnections
+            c.maxWidth = try limits.integer("max_width") ?? c.maxWidth
+            c.maxHeight = try limits.integer("max_height") ?? c.maxHeight
+            c.maxFPS = try limits.integer("max_fps") ?? c.maxFPS
             try limits.finish()
         }
         if var retention = try section("retention") {
@@ -96,6 +101,14 @@ struct YAMLReader {
         if let text = value as? String { return text }
         if let number = value as? Int { return String(number) }
         throw problem(key, "must be a string")
+    }
+
+    /// A list of strings; a single string is a list of one.
+    mutating func strings(_ key: String) throws -> [String]? {
+        guard let value = take(key) else { return nil }
+        if let text = value as? String { return text.isEmpty ? [] : [text] }
+        guard let list = value as? [Any], let texts = list as? [String] else { throw problem(key, "must be a list of strings") }
+        return texts
     }
 
     mutating func integer(_ key: String) throws -> Int? {
