@@ -64,17 +64,21 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
-        // Shared by the test targets: private PostgreSQL clusters and per-test databases.
-        .target(name: "StreamdTestSupport", dependencies: ["Store"], path: "Tests/Support"),
+        // Shared by the test targets: private PostgreSQL clusters, per-test databases, temp dirs,
+        // log capture, waiting with a deadline, spawning, one HLS playlist parser.
+        .target(name: "StreamdTestSupport", dependencies: [
+            "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Support"),
 
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "StreamdTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", "StreamdTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Store", "StreamdTestSupport"]),
         .testTarget(name: "HTTPAPITests", dependencies: [
-            "HTTPAPI", "Recorder", "Store",
+            "HTTPAPI", "Recorder", "Store", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "PropertyBased", package: "swift-property-based"),

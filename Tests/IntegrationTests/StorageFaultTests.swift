@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 @Suite(.enabled(if: ServiceTestEnvironment.hasBinaryAndDatabase, "\(ServiceTestEnvironment.skipReason)"))

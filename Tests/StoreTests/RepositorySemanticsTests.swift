@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Store
 import Testing
 
