@@ -82,17 +82,21 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Shared by the test targets: private PostgreSQL clusters and per-test databases.
-        .target(name: "StreamdTestSupport", dependencies: ["Sessions", "Store"], path: "Tests/Support"),
+        // Shared by the test targets: private PostgreSQL clusters, per-test databases, temp dirs,
+        // log capture, waiting with a deadline, spawning, one HLS playlist parser.
+        .target(name: "StreamdTestSupport", dependencies: [
+            "Sessions", "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Support"),
 
-        .testTarget(name: "MediaTests", dependencies: ["Media", "LibAV", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "LibAV", "StreamdTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StoreTests", dependencies: [
             "Sessions", "Store", "StreamdTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Sessions", "Store", "StreamdTestSupport"]),
         .testTarget(name: "HTTPAPITests", dependencies: [
-            "HTTPAPI", "Recorder", "Sessions", "Store",
+            "HTTPAPI", "Recorder", "Sessions", "Store", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -42,6 +42,9 @@ public final class ConnectionPool: Sendable {
         state = Mutex(State(idle: slots, all: slots))
     }
 
+    /// Callers queued for a connection right now (tests wait on it instead of sleeping).
+    public var waiterCount: Int { state.withLock { $0.waiters.count } }
+
     /// Runs `body` on a pooled connection, on that connection's queue. `statement` names the work
     /// in logs. With `retryOnConnectionLoss`, a body that failed because the connection dropped
     /// runs once more on a fresh connection (`attempt` 2): use it only for idempotent work.

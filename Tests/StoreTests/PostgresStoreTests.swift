@@ -119,7 +119,7 @@ struct PostgresStoreTests {
             }
             await pool.shutdown()
             #expect(zone == "UTC")
-            #expect(messages.all.contains { $0.hasPrefix("notice") && $0.contains("hello from plpgsql") })
+            #expect(messages.lines.contains { $0.hasPrefix("notice") && $0.contains("hello from plpgsql") })
         }
     }
 

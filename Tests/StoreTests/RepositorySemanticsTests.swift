@@ -1,5 +1,6 @@
 import Foundation
 import Sessions
+import StreamdTestSupport
 import Store
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
