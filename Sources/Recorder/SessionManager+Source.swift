@@ -37,6 +37,8 @@ extension SessionManager {
                 throw RecorderError(.invalid, code: "camera_unavailable", "The camera \(start.device) cannot be used: \(error).")
             }
             return .camera(device: start.device, inputFormat: config.cameraInputFormat)
+        case .publish, .pull:
+            throw RecorderError(.invalid, code: "invalid_source", "\(start.source.rawValue) records by stream copy, not through capture.")
         }
     }
 
