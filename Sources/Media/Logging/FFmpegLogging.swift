@@ -41,6 +41,7 @@ public enum FFmpegLogging {
         guard let logger = installed.withLock({ $0 }) else { return }
         var metadata: Logger.Metadata = ["component": "ffmpeg"]
         if let session = SessionTag.current { metadata["session_id"] = "\(session)" }
-        logger.log(level: loggerLevel(for: avLevel), "\(line)", metadata: metadata)
+        // FFmpeg echoes URLs ("Opening 'rtsp://user:pass@…'"): credentials never reach the log.
+        logger.log(level: loggerLevel(for: avLevel), "\(SourceURL.redact(line))", metadata: metadata)
     }
 }
