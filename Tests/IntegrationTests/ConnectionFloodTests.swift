@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The audit's flood: under a low open-file limit, twice `max_connections` idle and trickling

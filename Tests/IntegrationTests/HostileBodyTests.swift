@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// Bodies built to cost the server: refused requests whose bodies never end, malformed chunked
