@@ -6,7 +6,7 @@ import Testing
 struct ConnectionCounterTests {
     /// Many tasks racing for slots never hold more than the limit, and every release frees one.
     @Test func neverHandsOutMoreThanTheLimit() async {
-        let counter = ConnectionCounter(limit: 8)
+        let counter = ConnectionCap(limit: 8)
         let mostHeld = Peak()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<64 {
