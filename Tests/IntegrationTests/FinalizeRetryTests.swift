@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// A recording whose playlist cannot be written when it ends (here: a directory stands where the
