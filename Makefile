@@ -4,9 +4,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 CONFIG ?= etc/streamd/streamd.yaml
+# `make install BINARY=.build/debug/streamd` installs a binary already built instead of building
+# release first (the systemd test does this so CI builds once).
+BINARY ?=
 
 APT_PACKAGES := pkg-config systemd libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev \
-	libavutil-dev libswscale-dev libpq-dev postgresql ffmpeg chromium nginx-light python3-venv
+	libavutil-dev libswscale-dev libpq-dev postgresql ffmpeg chromium nginx-light python3-venv \
+	systemd-container stress-ng
 PY_VENV := .build-venv
 PY_PACKAGES := schemathesis
 
@@ -65,8 +69,8 @@ bench: build
 clean:
 	rm -rf .build .build-* data/recordings
 
-install: build
-	bash scripts/install.sh install "$(DESTDIR)" "$(PREFIX)"
+install: $(if $(BINARY),,build)
+	bash scripts/install.sh install "$(DESTDIR)" "$(PREFIX)" $(BINARY)
 
 uninstall:
 	bash scripts/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"

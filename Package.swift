@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "streamd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "streamd", targets: ["streamd"]),
     ],
@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
@@ -30,30 +31,38 @@ let package = Package(
             "LibAV",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // libpq wrapper, migrations, the session repository.
+        // The domain: Session and its status, queries, the repository protocol, id rules, the
+        // recording directory's layout, every default and limit. Pure Swift, no dependencies.
+        .target(name: "Sessions"),
+        // libpq wrapper, migrations, the PostgreSQL and in-memory repositories.
         .target(name: "Store", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Sessions",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Sessions and their lifecycle: joins Media and Store.
+        // Sessions and their lifecycle: joins Media and the repository protocol.
         .target(name: "Recorder", dependencies: [
-            "Media", "Store",
+            "Media", "RTSPServer", "Sessions",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Routes, files, web page, metrics endpoint.
         .target(name: "HTTPAPI", dependencies: [
-            "Recorder", "Store",
+            "Recorder", "Sessions",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ], resources: [.embedInCode("Resources/index.html"), .embedInCode("Resources/openapi.yaml")]),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [
+            .embedInCode("Resources/index.html"), .embedInCode("Resources/app.js"), .embedInCode("Resources/app.css"),
+            .embedInCode("Resources/openapi.yaml"),
+        ]),
         .executableTarget(name: "streamd", dependencies: [
-            "HTTPAPI", "Recorder", "Store", "Media",
+            "HTTPAPI", "Recorder", "RTSPServer", "Sessions", "Store", "Media",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,25 +73,50 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
-        // Shared by the test targets: private PostgreSQL clusters and per-test databases.
-        .target(name: "StreamdTestSupport", dependencies: ["Store"], path: "Tests/Support"),
+        // RTSP publish ingest: RTSP/RTP server and depacketizers; depends on no other streamd module.
+        .target(name: "RTSPServer", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
 
-        .testTarget(name: "MediaTests", dependencies: ["Media", "LibAV", .product(name: "Logging", package: "swift-log")]),
+        // Shared by the test targets: private PostgreSQL clusters, per-test databases, temp dirs,
+        // log capture, waiting with a deadline, spawning, one HLS playlist parser.
+        .target(name: "StreamdTestSupport", dependencies: [
+            "Sessions", "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Support"),
+
+        .testTarget(name: "MediaTests", dependencies: ["Media", "LibAV", "StreamdTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "StreamdTestSupport",
+            "Sessions", "Store", "StreamdTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Store", "StreamdTestSupport"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Sessions", "Store", "StreamdTestSupport"]),
         .testTarget(name: "HTTPAPITests", dependencies: [
-            "HTTPAPI", "Recorder", "Store",
+            "HTTPAPI", "Recorder", "Sessions", "Store", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "RTSPServerTests", dependencies: [
+            "RTSPServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "HTTPAPI", "Recorder", "Store", "Media", "StreamdTestSupport",
+            "HTTPAPI", "Recorder", "Sessions", "Store", "Media", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs or removes streamd as a system service; `make install` / `make uninstall` call it.
-#   install.sh install   DESTDIR PREFIX   binary, unit, config (an edited config is never replaced),
-#                                         system user and data directory (on the live system only)
+#   install.sh install   DESTDIR PREFIX [BINARY]
+#                                         binary, unit, config (an edited config is never replaced),
+#                                         system user and data directory (on the live system only);
+#                                         BINARY defaults to .build/release/streamd
 #   install.sh uninstall DESTDIR PREFIX   binary and unit; the config and the recordings stay
 # DESTDIR (may be empty) stages into a package root: then no user is created and systemd is not told.
 set -euo pipefail
@@ -9,6 +11,7 @@ set -euo pipefail
 action=${1:-}
 destdir=${2:-}
 prefix=${3:-/usr/local}
+binary_source=${4:-}
 [ -n "$action" ] || { echo "usage: install.sh install|uninstall DESTDIR PREFIX" >&2; exit 2; }
 case "$prefix" in /*) ;; *) echo "install.sh: PREFIX must be an absolute path, not '$prefix'" >&2; exit 2 ;; esac
 prefix=${prefix%/}
@@ -26,7 +29,9 @@ live_system() { [ -z "$destdir" ]; }
 systemd_running() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null; }
 
 install_files() {
-  local built="$repo/.build/release/streamd"
+  local built="${binary_source:-$repo/.build/release/streamd}"
+  # A relative BINARY is relative to the checkout, where make runs.
+  case "$built" in /*) ;; *) built="$repo/$built" ;; esac
   [ -x "$built" ] || { echo "install.sh: $built is missing; run 'make build' first" >&2; exit 1; }
 
   install -d -m 0755 "$destdir$prefix/bin"

@@ -7,17 +7,18 @@ import Recorder
 import ServiceLifecycle
 
 /// Every route of the one HTTP server, behind the middleware chain:
-/// metrics (outermost, sees final statuses) → CORS → errors as JSON → auth → routes.
+/// metrics (outermost, sees final statuses) → origin rule for writes → CORS (reads) → errors as JSON → auth → routes.
 public func buildRouter(
     manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: OriginMiddleware(ownOrigins: config.ownOrigins, listedOrigins: config.corsAllowWriteOrigins))
     if !config.corsAllowOrigin.isEmpty {
         router.add(middleware: CORSMiddleware(
             allowOrigin: config.corsAllowOrigin == "*" ? .all : .custom(config.corsAllowOrigin),
             allowHeaders: [.accept, .authorization, .contentType, .origin, .range],
-            allowMethods: [.get, .head, .post, .delete, .options],
+            allowMethods: [.get, .head, .options],
             exposedHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Location"],
             maxAge: .seconds(600)))
     }
@@ -28,21 +29,23 @@ public func buildRouter(
     HealthController(manager: manager).addRoutes(to: router)
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
-    RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory).addRoutes(to: router)
+    RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
+        .addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))
     return router
 }
 
 /// The HTTP application. `services` run beside the server in its service group (started before it,
-/// stopped after it).
+/// stopped after it). `connections` is the process-wide connection cap, shared with other servers.
 public func buildApplication(
     manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry,
-    services: [any Service] = [], logger: Logger,
+    connections: ConnectionCounter? = nil, services: [any Service] = [], logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(manager: manager, config: config, registry: registry),
-        server: .http1(configuration: .init(idleTimeout: .seconds(config.idleTimeoutSeconds))),
+        server: .cappedHTTP1(
+            counter: connections ?? ConnectionCounter(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "streamd"),
         services: services,
         onServerRunning: onServerRunning,

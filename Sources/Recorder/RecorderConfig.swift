@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Sessions
 
 /// Everything the session manager needs to know about this node; built by `streamd` from YAML + environment.
 public struct RecorderConfig: Sendable {
@@ -22,21 +23,42 @@ public struct RecorderConfig: Sendable {
     /// Camera pixel format: `mjpeg`, `yuyv422` or nil to negotiate.
     public var cameraInputFormat: String?
     public var maxSessions: Int
+    /// What a capture session may ask for at most (`limits.max_width`, `max_height`, `max_fps`): beyond
+    /// them, encoding falls behind real time and memory grows.
+    public var maxWidth: Int
+    public var maxHeight: Int
+    public var maxFPS: Int
     public var maxDurationSec: Double
     public var stallTimeoutSec: Double
     /// New sessions are refused with 507 when the data volume has less free space than this.
     public var minFreeBytes: Int64
     /// How long SIGTERM waits for every recording to write its trailer.
     public var shutdownTimeoutSec: Double
+    /// The `source` of a start request that names none.
+    public var defaultSource: StartRequest.SourceChoice = .auto
+    /// Publishers and pulls (stream copy) count here, not in `maxSessions`.
+    public var maxIngestSessions: Int = Defaults.maxIngestSessions
+    /// A publish to a path with no session creates one.
+    public var autoSessions = true
+    /// How long a publish session waits for its publisher to come back.
+    public var reconnectGraceSec: Double = Defaults.reconnectGraceSec
+    /// How long a `publish` session waits for its first publisher before it fails.
+    public var publishWaitSec: Double = Defaults.publishWaitSec
+    /// A pull must be open (connection and stream information) within this.
+    public var sourceOpenTimeoutSec: Double = Defaults.sourceOpenTimeoutSec
 
     public init(
-        dataDirectory: URL, publicURL: String = "http://127.0.0.1:8080", nodeId: String = ProcessInfo.processInfo.hostName,
-        defaultDevice: String = "/dev/video0", defaultDeviceId: String = "cam-local",
-        width: Int = 1280, height: Int = 720, fps: Int = 30, segmentSeconds: Double = 2,
+        dataDirectory: URL, publicURL: String = "http://\(Defaults.listenHost):\(Defaults.listenPort)",
+        nodeId: String = ProcessInfo.processInfo.hostName,
+        defaultDevice: String = Defaults.cameraDevice, defaultDeviceId: String = Defaults.cameraDeviceId,
+        width: Int = Defaults.width, height: Int = Defaults.height, fps: Int = Defaults.fps,
+        segmentSeconds: Double = Defaults.segmentSeconds,
         segmentFormat: SegmentFormat = .mpegts, encoder: EncoderSettings = EncoderSettings(),
-        testPattern: String = "testsrc2", cameraInputFormat: String? = nil, maxSessions: Int = 4,
-        maxDurationSec: Double = 86_400, stallTimeoutSec: Double = 5, minFreeBytes: Int64 = 256 * 1024 * 1024,
-        shutdownTimeoutSec: Double = 10
+        testPattern: String = Defaults.testPattern, cameraInputFormat: String? = nil, maxSessions: Int = Defaults.maxSessions,
+        maxDurationSec: Double = Defaults.maxDurationSec, stallTimeoutSec: Double = Defaults.stallTimeoutSec,
+        minFreeBytes: Int64 = Int64(Defaults.minFreeMB) * 1_048_576,
+        shutdownTimeoutSec: Double = Defaults.shutdownTimeoutSec,
+        maxWidth: Int = Defaults.maxWidth, maxHeight: Int = Defaults.maxHeight, maxFPS: Int = Defaults.maxFps
     ) {
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
@@ -56,13 +78,16 @@ public struct RecorderConfig: Sendable {
         self.stallTimeoutSec = stallTimeoutSec
         self.minFreeBytes = minFreeBytes
         self.shutdownTimeoutSec = shutdownTimeoutSec
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
+        self.maxFPS = maxFPS
     }
 
-    public var recordingsDirectory: URL { dataDirectory.appendingPathComponent("recordings", isDirectory: true) }
+    public var recordingsDirectory: URL { dataDirectory.appendingPathComponent(RecordingLayout.recordingsDirectoryName, isDirectory: true) }
 
     public func directory(for sessionId: String) -> URL {
         recordingsDirectory.appendingPathComponent(sessionId, isDirectory: true)
     }
 
-    public func playlistURL(for sessionId: String) -> String { "\(publicURL)/\(sessionId)/index.m3u8" }
+    public func playlistURL(for sessionId: String) -> String { "\(publicURL)/\(sessionId)/\(RecordingLayout.playlistFileName)" }
 }

@@ -1,12 +1,13 @@
-/// What the session manager refuses, with the HTTP status the contract gives each kind.
+/// What the session manager refuses: a kind (the HTTP edge maps it to a status), a stable code and a sentence.
 public struct RecorderError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        case invalid            // 422
-        case notFound           // 404
-        case conflict           // 409
-        case atCapacity         // 503
-        case insufficientStorage // 507
-        case unavailable        // 503: a dependency is down and the answer cannot be given
+        case invalid
+        case notFound
+        case conflict
+        case atCapacity
+        case insufficientStorage
+        /// A dependency is down and the answer cannot be given.
+        case unavailable
     }
 
     public var kind: Kind
@@ -22,16 +23,6 @@ public struct RecorderError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public var description: String { "\(code): \(message)" }
-
-    public var httpStatus: Int {
-        switch kind {
-        case .invalid: 422
-        case .notFound: 404
-        case .conflict: 409
-        case .atCapacity, .unavailable: 503
-        case .insufficientStorage: 507
-        }
-    }
 
     public static func notFound(_ sessionId: String) -> RecorderError {
         RecorderError(.notFound, code: "session_not_found", "No session \(sessionId) exists.")

@@ -1,6 +1,6 @@
 import Media
 import Metrics
-import Store
+import Sessions
 
 /// The recorder's counters and gauges, named for Prometheus (`streamd_*`).
 struct RecorderMetrics: Sendable {
@@ -34,8 +34,10 @@ struct RecorderMetrics: Sendable {
             Counter(label: "streamd_pipeline_failures_total", dimensions: [("reason", Self.reasonClass(reason))]).increment()
         }
         active.record(count)
-        // A per-session gauge would otherwise report a frozen rate forever.
-        Gauge(label: "streamd_encode_fps", dimensions: [("session_id", sessionId)]).record(0)
+        // Per-session series end with their session: kept, they would report a frozen rate and grow
+        // `/metrics` (and memory) by every session ever recorded.
+        Gauge(label: "streamd_encode_fps", dimensions: [("session_id", sessionId)]).destroy()
+        Counter(label: "streamd_dropped_frames_total", dimensions: [("session_id", sessionId)]).destroy()
     }
 
     func sessionDeleted() { deleted.increment() }

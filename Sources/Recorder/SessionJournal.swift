@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Store
+import Sessions
 
 /// A durable, ordered record of session changes under the data dir, applied to the repository as soon as
 /// it answers. Recording never waits on PostgreSQL: a change is fsync'd here first, then applied; while the
@@ -8,12 +8,12 @@ import Store
 /// snapshot of each session is kept) and is replayed in order when it returns.
 public actor SessionJournal {
     enum Operation: Codable, Sendable, Equatable {
-        case upsert(Session)
+        case upsert(JournalSessionRecord)
         case delete(String)
 
         var sessionId: String {
             switch self {
-            case .upsert(let session): session.sessionId
+            case .upsert(let record): record.sessionId
             case .delete(let id): id
             }
         }
@@ -66,7 +66,7 @@ public actor SessionJournal {
 
     /// The newest snapshot of a session that the database may not have yet.
     public func pendingSession(_ sessionId: String) -> Session? {
-        if case .upsert(let session)? = pending[sessionId]?.operation { return session }
+        if case .upsert(let record)? = pending[sessionId]?.operation { return record.session }
         return nil
     }
 
@@ -77,13 +77,13 @@ public actor SessionJournal {
 
     public func pendingSessions() -> [Session] {
         pending.values.sorted { $0.sequence < $1.sequence }.compactMap {
-            if case .upsert(let session) = $0.operation { return session }
+            if case .upsert(let record) = $0.operation { return record.session }
             return nil
         }
     }
 
     public func record(_ session: Session) async {
-        await append(.upsert(session))
+        await append(.upsert(JournalSessionRecord(session)))
     }
 
     public func recordDelete(_ sessionId: String) async {
@@ -146,7 +146,12 @@ public actor SessionJournal {
         while let entry = pending.values.min(by: { $0.sequence < $1.sequence }) {
             do {
                 switch entry.operation {
-                case .upsert(let session): try await repository.upsert(session)
+                case .upsert(let record):
+                    guard let session = record.session else {
+                        logger.error("journal record with an unknown status skipped", metadata: ["session_id": "\(record.sessionId)", "status": "\(record.status)"])
+                        break
+                    }
+                    try await repository.upsert(session)
                 case .delete(let id): try await repository.delete(id)
                 }
             } catch {

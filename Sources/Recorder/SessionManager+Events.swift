@@ -1,10 +1,10 @@
 import Foundation
 import Media
-import Store
+import Sessions
 
 extension SessionManager {
     /// Follows one pipeline until its last event; the row is kept current through the journal.
-    func follow(_ pipeline: RecordingPipeline, sessionId: String) async {
+    func follow(_ pipeline: any Recording, sessionId: String) async {
         for await event in pipeline.events {
             await handle(event, sessionId: sessionId)
         }
@@ -28,7 +28,15 @@ extension SessionManager {
             apply(stats, to: sessionId)
             await persist(sessionId)
         case .progress(let stats):
-            apply(stats, to: sessionId, touchRow: false)
+            let reconnectsBefore = live[sessionId]?.session.reconnects ?? 0
+            if stats.reconnects > reconnectsBefore {
+                // A pull came back: `reconnects` is updated live, not only at the next segment.
+                if live[sessionId]?.kind == .pull { ingestMetrics.pullReconnects.increment(by: stats.reconnects - reconnectsBefore) }
+                apply(stats, to: sessionId)
+                await persist(sessionId)
+            } else {
+                apply(stats, to: sessionId, touchRow: false)
+            }
         case .finished(let outcome, let stats):
             await finish(sessionId, outcome: outcome, stats: stats)
         }
@@ -46,6 +54,16 @@ extension SessionManager {
             session.bytes = stats.bytes
             if let first = stats.firstFrameEpochMs, session.edgeStartTs == nil { session.edgeStartTs = first }
             if let last = stats.lastFrameEpochMs { session.edgeEndTs = last }
+            if let stream = stats.stream {
+                // A copy session reports the stream's own values, not requested ones.
+                session.videoCodec = stream.videoCodec
+                session.audioCodec = stream.audioCodec
+                session.transcoded = stream.transcoded
+                if stream.width > 0 { session.width = stream.width }
+                if stream.height > 0 { session.height = stream.height }
+                if stream.fps > 0 { session.fps = Int(stream.fps.rounded()) }
+            }
+            session.reconnects = max(session.reconnects, stats.reconnects)
         }
     }
 
@@ -61,8 +79,11 @@ extension SessionManager {
         await journal.record(session)
     }
 
-    func finish(_ sessionId: String, outcome: PipelineOutcome, stats: PipelineStats?) async {
-        guard let recording = live[sessionId] else { return }
+    @discardableResult
+    func finish(_ sessionId: String, outcome: PipelineOutcome, stats: PipelineStats?) async -> Session? {
+        guard let recording = live[sessionId] else { return nil }
+        recording.publishTimer?.cancel()
+        recording.publisher?.disconnect()
         if let stats { apply(stats, to: sessionId) }
         let status: SessionStatus
         var reason: String?
@@ -80,7 +101,8 @@ extension SessionManager {
             session.error = reason
             if session.edgeEndTs == nil { session.edgeEndTs = session.edgeStartTs }
         }
-        guard let ended = live.removeValue(forKey: sessionId) else { return }
+        guard let ended = live.removeValue(forKey: sessionId) else { return nil }
+        if ended.kind == .publish { ingestMetrics.publishers.record(connectedPublishers) }
         if let device = ended.session.device, devicesInUse[device] == sessionId { devicesInUse[device] = nil }
         metrics.sessionEnded(sessionId: sessionId, status: status, reason: reason, active: live.count)
         var sessionLogger = logger
@@ -96,5 +118,6 @@ extension SessionManager {
         await journal.record(ended.session)
         ended.startWaiters.forEach { $0.resume() }
         ended.finishWaiters.forEach { $0.resume(returning: ended.session) }
+        return ended.session
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Media
-import Store
+import Sessions
 
 extension SessionManager {
     /// Ends every recording with its trailer written, marks them `interrupted`, and drains the journal,
@@ -13,7 +13,14 @@ extension SessionManager {
             return
         }
         logger.info("stopping recordings for shutdown", metadata: ["count": "\(ids.count)"])
-        for id in ids { live[id]?.pipeline.stop() }
+        for id in ids {
+            live[id]?.publisher?.disconnect()
+            if let recording = live[id]?.recording {
+                recording.stop()
+            } else {
+                await finishWithoutMedia(id, outcome: .stopped)
+            }
+        }
         let deadline = ContinuousClock.now + .seconds(config.shutdownTimeoutSec)
         // A pipeline that cannot finish (a hung device) must not hold the process: at the deadline
         // every waiter is released and what is still live is marked below.

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Sessions
 
 extension SessionManager {
     /// Stops a recording now and returns its final row once the trailer is on disk.
@@ -10,7 +10,13 @@ extension SessionManager {
             return session
         }
         live[sessionId]?.closeRequested = true
-        live[sessionId]?.pipeline.stop()
+        guard let recording = live[sessionId]?.recording else {
+            // A publish session still waiting for its publisher: nothing was recorded, it ends now.
+            guard let ended = await finishWithoutMedia(sessionId, outcome: .stopped) else { throw RecorderError.notFound(sessionId) }
+            return ended
+        }
+        live[sessionId]?.publisher?.disconnect()
+        recording.stop()
         return await waitUntilFinished(sessionId)
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Sessions
 
 extension SessionManager {
     /// One retention pass: oldest ended sessions first, never one that is recording. Deleting goes through

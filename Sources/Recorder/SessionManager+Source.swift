@@ -23,7 +23,7 @@ extension SessionManager {
         switch start.source {
         case .testsrc:
             return .testPattern(filter: config.testPattern)
-        case .auto where !FileManager.default.fileExists(atPath: start.device):
+        case .auto where !CameraProbe.exists(start.device):
             return .testPattern(filter: config.testPattern)
         case .auto, .camera:
             if let owner = devicesInUse[start.device] {
@@ -37,12 +37,17 @@ extension SessionManager {
                 throw RecorderError(.invalid, code: "camera_unavailable", "The camera \(start.device) cannot be used: \(error).")
             }
             return .camera(device: start.device, inputFormat: config.cameraInputFormat)
+        case .publish, .pull:
+            throw RecorderError(.invalid, code: "invalid_source", "\(start.source.rawValue) records by stream copy, not through capture.")
         }
     }
 
     static func cameraRefusal(_ error: MediaError, device: String) -> RecorderError {
         if case .deviceUnavailable(_, let code, _) = error, code == EBUSY {
             return RecorderError(.conflict, code: "camera_busy", "\(error.description) Another program holds it; stop that program or use another device.")
+        }
+        if case .deviceUnavailable(_, let code, _) = error, code == ENOTTY {
+            return RecorderError(.invalid, code: "invalid_device", "\(error.description) Pass a camera such as /dev/video0, or use \"source\": \"testsrc\".")
         }
         return RecorderError(.invalid, code: "camera_unavailable", "\(error.description) Plug in a camera, pass another \"device\", or use \"source\": \"testsrc\".")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Media
-import Store
+import Sessions
 
 /// Owns every session's lifecycle on this node: validates and starts recordings, follows their
 /// pipelines' events into the session row (through the journal), closes, deletes, shuts down, recovers.
@@ -11,9 +11,11 @@ public actor SessionManager {
     public let journal: SessionJournal
     let logger: Logger
     let metrics: RecorderMetrics
+    let ingestMetrics = IngestMetrics()
     var live: [String: LiveRecording] = [:]
     /// Slots and devices promised to starts that are still between their checks and their pipeline.
     var reservedSlots = 0
+    var reservedIngestSlots = 0
     var devicesInUse: [String: String] = [:]
     var shuttingDown = false
 
@@ -36,49 +38,99 @@ public actor SessionManager {
             throw RecorderError(.atCapacity, code: "shutting_down", "streamd is shutting down and takes no new sessions.")
         }
         let start = try request.validated(against: config)
-        guard live.count + reservedSlots < config.maxSessions else {
-            throw RecorderError(.atCapacity, code: "too_many_sessions", "\(config.maxSessions) sessions are recording already, the configured limit; close one or try later.")
+        switch start.source {
+        case .publish: return try await startPublish(start)
+        case .pull: return try await startPull(start)
+        case .auto, .camera, .testsrc: return try await startCapture(start)
+        }
+    }
+
+    var captureCount: Int { live.values.count { !$0.kind.isIngest } }
+    var ingestCount: Int { live.values.count { $0.kind.isIngest } }
+
+    /// The checks every start shares: capacity of its kind, free space, and the id, reserved by
+    /// creating its directory. Returns the session id; the slot is held in `reservedSlots` /
+    /// `reservedIngestSlots` until the caller releases it.
+    func reserve(_ start: ValidatedStart, kind: LiveRecording.Kind) throws(RecorderError) -> String {
+        if kind.isIngest {
+            guard ingestCount + reservedIngestSlots < config.maxIngestSessions else {
+                throw RecorderError(.atCapacity, code: "too_many_sessions", "\(config.maxIngestSessions) publish and pull sessions are recording already, the configured limit (limits.max_ingest_sessions); close one or try later.")
+            }
+        } else {
+            guard captureCount + reservedSlots < config.maxSessions else {
+                throw RecorderError(.atCapacity, code: "too_many_sessions", "\(config.maxSessions) sessions are recording already, the configured limit; close one or try later.")
+            }
         }
         try checkFreeSpace()
-        let source = try resolveSource(start)
         let sessionId = start.sessionId ?? SessionID.generate()
         guard live[sessionId] == nil else { throw sessionExists(sessionId) }
         try reserveDirectory(for: sessionId)
+        if kind.isIngest { reservedIngestSlots += 1 } else { reservedSlots += 1 }
+        return sessionId
+    }
 
-        reservedSlots += 1
+    func release(kind: LiveRecording.Kind) {
+        if kind.isIngest { reservedIngestSlots -= 1 } else { reservedSlots -= 1 }
+    }
+
+    /// A new row for this node: `starting`, with the playlist URL this node serves.
+    func newSession(_ sessionId: String, _ start: ValidatedStart, source: String, device: String? = nil) -> Session {
+        let now = Date.millisecondPrecision()
+        return Session(
+            sessionId: sessionId, deviceId: start.deviceId, streamPath: sessionId, status: .starting,
+            source: source, device: device, playlistUrl: config.playlistURL(for: sessionId),
+            durationSec: start.durationSec, postRollSec: start.postRollSec, width: start.width, height: start.height,
+            fps: start.fps, node: config.nodeId, createdAt: now, updatedAt: now)
+    }
+
+    /// Inserts the row of a reserved id; on failure the directory goes and the id is free again.
+    func insertReserved(_ session: Session) async throws(RecorderError) {
+        do {
+            try await insert(session)
+        } catch {
+            removeReservedDirectory(for: session.sessionId)
+            throw error
+        }
+    }
+
+    func sessionLogger(_ sessionId: String) -> Logger {
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "session_id"] = "\(sessionId)"
+        return sessionLogger
+    }
+
+    private func startCapture(_ start: ValidatedStart) async throws(RecorderError) -> Session {
+        let sessionId = try reserve(start, kind: .capture)
+        let source: SourceKind
+        do {
+            source = try resolveSource(start)
+        } catch {
+            release(kind: .capture)
+            removeReservedDirectory(for: sessionId)
+            throw error
+        }
         if case .camera(let device, _) = source { devicesInUse[device] = sessionId }
         var reservationHeld = true
         defer {
             if reservationHeld {
-                reservedSlots -= 1
+                release(kind: .capture)
                 if case .camera(let device, _) = source { devicesInUse[device] = nil }
             }
         }
 
-        let now = Date.millisecondPrecision()
-        let session = Session(
-            sessionId: sessionId, deviceId: start.deviceId, streamPath: sessionId, status: .starting,
-            source: source.name, device: source.device, playlistUrl: config.playlistURL(for: sessionId),
-            durationSec: start.durationSec, postRollSec: start.postRollSec, width: start.width, height: start.height,
-            fps: start.fps, node: config.nodeId, createdAt: now, updatedAt: now)
-        do {
-            try await insert(session)
-        } catch {
-            removeReservedDirectory(for: sessionId)
-            throw error
-        }
+        let session = newSession(sessionId, start, source: source.name, device: source.device)
+        try await insertReserved(session)
 
         let spec = RecordingSpec(
             sessionId: sessionId, directory: config.directory(for: sessionId), source: source,
             width: start.width, height: start.height, fps: start.fps, segmentSeconds: config.segmentSeconds,
             segmentFormat: config.segmentFormat, encoder: config.encoder, maxMediaSeconds: start.maxMediaSeconds ?? config.maxDurationSec,
             stallTimeoutSeconds: config.stallTimeoutSec)
-        var sessionLogger = logger
-        sessionLogger[metadataKey: "session_id"] = "\(sessionId)"
+        let sessionLogger = sessionLogger(sessionId)
         let pipeline = RecordingPipeline(spec: spec, logger: sessionLogger)
         reservationHeld = false
-        reservedSlots -= 1
-        live[sessionId] = LiveRecording(session: session, pipeline: pipeline)
+        release(kind: .capture)
+        live[sessionId] = LiveRecording(session: session, kind: .capture, recording: pipeline)
         metrics.sessionStarted(source: source.name, active: live.count)
         sessionLogger.info("session started", metadata: [
             "source": "\(source.name)", "size": "\(start.width)x\(start.height)", "fps": "\(start.fps)",
@@ -93,10 +145,10 @@ public actor SessionManager {
 
     /// The row first goes straight to the database so a duplicate id is caught there; when the database
     /// is down the journal takes it and the session records anyway.
-    private func insert(_ session: Session) async throws(RecorderError) {
+    func insert(_ session: Session) async throws(RecorderError) {
         do {
             try await repository.create(session)
-        } catch StoreError.duplicateKey {
+        } catch let failure as any RepositoryFailure where failure.isDuplicateKey {
             throw sessionExists(session.sessionId)
         } catch {
             logger.warning("database unavailable, session row goes to the journal", metadata: [
@@ -106,7 +158,7 @@ public actor SessionManager {
         }
     }
 
-    private func sessionExists(_ sessionId: String) -> RecorderError {
+    func sessionExists(_ sessionId: String) -> RecorderError {
         RecorderError(.conflict, code: "session_exists", "A session with id \(sessionId) already exists; choose another id or omit it.")
     }
 
@@ -133,7 +185,7 @@ public actor SessionManager {
         }
     }
 
-    private func removeReservedDirectory(for sessionId: String) {
+    func removeReservedDirectory(for sessionId: String) {
         do {
             try FileManager.default.removeItem(at: config.directory(for: sessionId))
         } catch {
@@ -141,7 +193,7 @@ public actor SessionManager {
         }
     }
 
-    private func waitUntilStarted(_ sessionId: String, timeoutSeconds: Double) async {
+    func waitUntilStarted(_ sessionId: String, timeoutSeconds: Double) async {
         guard let recording = live[sessionId], recording.session.status == .starting else { return }
         Task {
             try? await Task.sleep(for: .seconds(timeoutSeconds))

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Logging
 
 /// A fixed number of PostgreSQL connections, each on its own serial queue, so libpq's blocking
@@ -8,7 +9,7 @@ public final class ConnectionPool: Sendable {
     public let size: Int
     public let maxWaiters: Int
     private let logger: Logger
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
     private struct Waiter: Sendable {
         let id: UInt64
@@ -38,8 +39,11 @@ public final class ConnectionPool: Sendable {
         let slots = (0..<self.size).map {
             PooledConnection(index: $0, conninfo: conninfo, overrides: overrides, logger: logger)
         }
-        state = Locked(State(idle: slots, all: slots))
+        state = Mutex(State(idle: slots, all: slots))
     }
+
+    /// Callers queued for a connection right now (tests wait on it instead of sleeping).
+    public var waiterCount: Int { state.withLock { $0.waiters.count } }
 
     /// Runs `body` on a pooled connection, on that connection's queue. `statement` names the work
     /// in logs. With `retryOnConnectionLoss`, a body that failed because the connection dropped

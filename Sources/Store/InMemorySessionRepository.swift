@@ -1,3 +1,4 @@
+import Sessions
 /// `SessionRepository` in memory, with the PostgreSQL repository's semantics: millisecond
 /// timestamps, list order (newest first, then id descending by bytes), filters, cursor,
 /// `duplicateKey`, NUL bytes rejected. For fast tests of code built on the protocol.

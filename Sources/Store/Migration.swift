@@ -47,5 +47,15 @@ extension Migration {
             CREATE INDEX sessions_device_id_idx ON sessions (device_id);
             CREATE INDEX sessions_node_status_idx ON sessions (node, status);
             """),
+        // Round 2: stream copy (publish and pull) records what a source sends, so a session says
+        // which codecs it holds, where it pulled from, and how often its source came back.
+        Migration(version: 2, name: "session_source_fields", sql: """
+            ALTER TABLE sessions
+                ADD COLUMN source_url text,
+                ADD COLUMN video_codec text DEFAULT 'h264',
+                ADD COLUMN audio_codec text,
+                ADD COLUMN transcoded boolean NOT NULL DEFAULT false,
+                ADD COLUMN reconnects integer NOT NULL DEFAULT 0;
+            """),
     ]
 }

@@ -1,3 +1,4 @@
+import Sessions
 import Logging
 
 /// `SessionRepository` on PostgreSQL through the connection pool. Every statement is safe to

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 
 /// The SQL and the row mapping between `Session` and the `sessions` table. Timestamps travel as
 /// epoch milliseconds (bigint) so neither the session TimeZone nor DateStyle can change them.
@@ -6,7 +7,7 @@ enum SessionRow {
     static let columns = """
         session_id, device_id, stream_path, status, source, device, edge_start_ts, edge_end_ts,
         playlist_url, duration_sec, post_roll_sec, width, height, fps, media_duration_sec,
-        segment_count, bytes, error, node,
+        segment_count, bytes, error, node, source_url, video_codec, audio_codec, transcoded, reconnects,
         (extract(epoch FROM created_at) * 1000)::bigint AS created_at_ms,
         (extract(epoch FROM updated_at) * 1000)::bigint AS updated_at_ms
         """
@@ -14,7 +15,8 @@ enum SessionRow {
     private static let insertColumns = """
         session_id, device_id, stream_path, status, source, device, edge_start_ts, edge_end_ts,
         playlist_url, duration_sec, post_roll_sec, width, height, fps, media_duration_sec,
-        segment_count, bytes, error, node, created_at, updated_at
+        segment_count, bytes, error, node, created_at, updated_at,
+        source_url, video_codec, audio_codec, transcoded, reconnects
         """
 
     private static let insertValues = """
@@ -22,7 +24,8 @@ enum SessionRow {
         $11::double precision, $12::integer, $13::integer, $14::integer, $15::double precision,
         $16::integer, $17::bigint, $18, $19,
         'epoch'::timestamptz + $20::bigint * interval '1 millisecond',
-        'epoch'::timestamptz + $21::bigint * interval '1 millisecond'
+        'epoch'::timestamptz + $21::bigint * interval '1 millisecond',
+        $22, $23, $24, $25::boolean, $26::integer
         """
 
     static let insert = "INSERT INTO sessions (\(insertColumns)) VALUES (\(insertValues))"
@@ -37,7 +40,9 @@ enum SessionRow {
             post_roll_sec = EXCLUDED.post_roll_sec, width = EXCLUDED.width, height = EXCLUDED.height,
             fps = EXCLUDED.fps, media_duration_sec = EXCLUDED.media_duration_sec,
             segment_count = EXCLUDED.segment_count, bytes = EXCLUDED.bytes, error = EXCLUDED.error,
-            node = EXCLUDED.node, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+            node = EXCLUDED.node, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+            source_url = EXCLUDED.source_url, video_codec = EXCLUDED.video_codec,
+            audio_codec = EXCLUDED.audio_codec, transcoded = EXCLUDED.transcoded, reconnects = EXCLUDED.reconnects
         """
 
     static let selectById = "SELECT \(columns) FROM sessions WHERE session_id = $1"
@@ -62,7 +67,7 @@ enum SessionRow {
 
     static let delete = "DELETE FROM sessions WHERE session_id = $1 RETURNING session_id"
 
-    /// Parameters `$1`…`$21` of `insert` and `upsert`.
+    /// Parameters `$1`…`$26` of `insert` and `upsert`.
     static func parameters(_ session: Session) -> [String?] {
         [
             session.sessionId, session.deviceId, session.streamPath, session.status.rawValue,
@@ -72,6 +77,8 @@ enum SessionRow {
             String(session.height), String(session.fps), text(session.mediaDurationSec),
             String(session.segmentCount), String(session.bytes), session.error, session.node,
             String(session.createdAt.epochMilliseconds), String(session.updatedAt.epochMilliseconds),
+            session.sourceUrl, session.videoCodec, session.audioCodec, session.transcoded ? "true" : "false",
+            String(session.reconnects),
         ]
     }
 
@@ -100,6 +107,11 @@ enum SessionRow {
             bytes: try result.required(Int64.self, row: row, column: "bytes"),
             error: try result.optional(String.self, row: row, column: "error"),
             node: try result.required(String.self, row: row, column: "node"),
+            sourceUrl: try result.optional(String.self, row: row, column: "source_url"),
+            videoCodec: try result.optional(String.self, row: row, column: "video_codec"),
+            audioCodec: try result.optional(String.self, row: row, column: "audio_codec"),
+            transcoded: try result.required(Bool.self, row: row, column: "transcoded"),
+            reconnects: try result.required(Int.self, row: row, column: "reconnects"),
             createdAt: Date(epochMilliseconds: try result.required(Int64.self, row: row, column: "created_at_ms")),
             updatedAt: Date(epochMilliseconds: try result.required(Int64.self, row: row, column: "updated_at_ms"))
         )

@@ -1,3 +1,4 @@
+import Sessions
 /// Everything the store throws. Carries PostgreSQL's SQLSTATE and message plus the name of the
 /// statement that failed, so a log line says which query broke and why.
 public enum StoreError: Error, Sendable, Equatable {
@@ -65,5 +66,12 @@ extension StoreError: CustomStringConvertible {
         case .poolClosed:
             "the database connection pool is shut down"
         }
+    }
+}
+
+extension StoreError: RepositoryFailure {
+    public var isDuplicateKey: Bool {
+        if case .duplicateKey = self { return true }
+        return false
     }
 }

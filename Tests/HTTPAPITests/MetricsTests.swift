@@ -2,6 +2,7 @@ import Foundation
 import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
+import StreamdTestSupport
 import Testing
 
 @Suite("/metrics")
@@ -26,14 +27,19 @@ struct MetricsTests {
             let completedBefore = Self.value(before.text, "streamd_sessions_ended_total", matching: #"status="completed""#)
             let framesBefore = Self.value(before.text, "streamd_frames_encoded_total")
 
-            let created = try await client.send(.post, "/sessions", json: #"{"sessionId":"metrics-1","source":"testsrc","durationSec":2.5}"#)
+            // Open-ended, so it is surely active while /metrics is read however slow the machine; it is
+            // closed once it holds 2.5 s of media.
+            let created = try await client.send(.post, "/sessions", json: #"{"sessionId":"metrics-1","source":"testsrc"}"#)
             #expect(created.status == .created)
-            let during = try await client.send(.get, "/metrics")
-            #expect(Self.value(during.text, "streamd_active_sessions") >= 1)
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline, try await client.send(.get, "/sessions/metrics-1").json["status"] as? String != "completed" {
-                try await Task.sleep(for: .milliseconds(100))
+            try await Eventually.until("streamd_active_sessions >= 1", timeout: .seconds(20)) {
+                Self.value(try await client.send(.get, "/metrics").text, "streamd_active_sessions") >= 1
             }
+            try await Eventually.until("metrics-1 to hold 2.5 s of media and a segment", timeout: .seconds(30)) {
+                let session = try await client.send(.get, "/sessions/metrics-1").json
+                return (session["media_duration_sec"] as? Double ?? 0) >= 2.5 && (session["segment_count"] as? Int ?? 0) >= 1
+            }
+            let closed = try await client.send(.post, "/sessions/metrics-1/close")
+            #expect(closed.json["status"] as? String == "completed")
 
             let after = try await client.send(.get, "/metrics").text
             #expect(Self.value(after, "streamd_segments_written_total") > segmentsBefore)

@@ -3,6 +3,7 @@ import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
 import Recorder
+import StreamdTestSupport
 import Testing
 
 @Suite("recording files: playlists, segments, ranges, traversal")
@@ -11,15 +12,11 @@ struct RecordingFileTests {
     func recorded(_ daemon: TestDaemon, _ client: any TestClientProtocol, id: String) async throws -> [String] {
         let created = try await client.send(.post, "/sessions", json: #"{"sessionId":"\#(id)","source":"testsrc","durationSec":2}"#)
         #expect(created.status == .created)
-        // Closing waits for the trailer; the session ends by itself after 2 s of media.
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let status = try await client.send(.get, "/sessions/\(id)").json["status"] as? String
-            if status == "completed" { break }
-            try await Task.sleep(for: .milliseconds(100))
+        // The session ends by itself after 2 s of media.
+        try await Eventually.until("\(id) to complete", timeout: .seconds(60)) {
+            try await client.send(.get, "/sessions/\(id)").json["status"] as? String == "completed"
         }
-        let playlist = try String(contentsOf: daemon.dataDirectory.appendingPathComponent("recordings/\(id)/index.m3u8"), encoding: .utf8)
-        return playlist.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map(String.init)
+        return try HLSPlaylist(directory: daemon.dataDirectory.appendingPathComponent("recordings/\(id)")).segments
     }
 
     @Test func servesPlaylistsAndSegmentsWithRangesAndCaching() async throws {
@@ -75,13 +72,11 @@ struct RecordingFileTests {
         try await daemon.test { client in
             let r1 = try await client.send(.post, "/sessions", json: #"{"sessionId":"files-live","source":"testsrc"}"#)
             #expect(r1.status == .created)
-            let deadline = ContinuousClock.now + .seconds(20)
-            var response = try await client.send(.get, "/files-live/index.m3u8")
-            while ContinuousClock.now < deadline, !response.text.contains("#EXTINF") {
-                try await Task.sleep(for: .milliseconds(100))
-                response = try await client.send(.get, "/files-live/index.m3u8")
+            // Open-ended: live however slow the machine, until it is closed below.
+            let response = try await Eventually.value("a listed segment in /files-live/index.m3u8", timeout: .seconds(30)) {
+                let response = try await client.send(.get, "/files-live/index.m3u8")
+                return response.text.contains("#EXTINF") ? response : nil
             }
-            #expect(response.text.contains("#EXTINF"))
             #expect(!response.text.contains("#EXT-X-ENDLIST"))
             #expect(response.headers[.cacheControl] == "no-cache")
             #expect(response.text.contains("#EXT-X-START:TIME-OFFSET=-"), "live playlists ask players to join near the live edge")

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import Prometheus
 import Recorder
+import Sessions
 import Store
 import Testing
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import Recorder
+import Sessions
 import Store
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The operator commands, run as a user would: `streamd record`, `streamd sessions`, `streamd check-config`.

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// SIGTERM finalizes every recording; a restart after SIGKILL finalizes what the crash left.

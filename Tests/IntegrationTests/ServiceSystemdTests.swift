@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The daemon as systemd runs it: sd_notify readiness and watchdog, journald priorities.

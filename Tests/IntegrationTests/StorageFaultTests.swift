@@ -1,4 +1,6 @@
 import Foundation
+import Sessions
+import StreamdTestSupport
 import Testing
 
 @Suite(.enabled(if: ServiceTestEnvironment.hasBinaryAndDatabase, "\(ServiceTestEnvironment.skipReason)"))

@@ -109,18 +109,22 @@ struct WebPageTests {
 
     @Test func pageIsSelfContainedAndRelative() async throws {
         try await ServiceDaemon.with(config: ServiceDaemon.webPageConfig) { daemon in
-            let page = try await daemon.request("GET", "/").text
+            let html = try await daemon.request("GET", "/").text
             let index = try await daemon.request("GET", "/index.html").text
-            #expect(page == index)
-            // No third-party scripts or styles, and no absolute URLs into the server: it must work behind any prefix.
-            #expect(!page.contains("<script src"))
-            #expect(!page.contains("<link rel=\"stylesheet\""))
-            for absolute in ["\"/sessions", "'/sessions", "`/sessions", "\"/healthz", "\"/openapi.yaml", "src=\"/"] {
+            #expect(html == index)
+            // Only its own script and style, by relative URL (the CSP allows nothing else, nothing inline),
+            // and no absolute URLs into the server: it must work behind any prefix.
+            #expect(html.contains("<script src=\"app.js\"></script>"))
+            #expect(html.contains("<link rel=\"stylesheet\" href=\"app.css\">"))
+            #expect(!html.contains("<script>") && !html.contains("<style>"))
+            let script = try await daemon.request("GET", "/app.js").text
+            let page = html + script + (try await daemon.request("GET", "/app.css").text)
+            for absolute in ["\"/sessions", "'/sessions", "`/sessions", "\"/healthz", "\"/openapi.yaml", "src=\"/", "href=\"/", "http://", "https://"] {
                 #expect(!page.contains(absolute), "the page uses the absolute URL \(absolute)")
             }
-            #expect(page.contains("Authorization"))
-            #expect(page.contains("next_before"))
-            #expect(page.contains("application/vnd.apple.mpegurl"))
+            #expect(script.contains("Authorization"))
+            #expect(script.contains("next_before"))
+            #expect(script.contains("application/vnd.apple.mpegurl"))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 import Media
 

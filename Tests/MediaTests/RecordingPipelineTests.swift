@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 @testable import Media
 
@@ -85,8 +86,8 @@ struct RecordingPipelineTests {
         pipeline.start()
         let collector = Task { await collectEvents(pipeline) }
 
-        let listed = try await waitUntil(seconds: 15) { !listedSegments(spec.directory).isEmpty }
-        #expect(listed, "no segment was listed within 15 s")
+        let listed = await Eventually.holds(within: .seconds(30)) { !listedSegments(spec.directory).isEmpty }
+        #expect(listed, "no segment was listed within 30 s")
         let live = try #require(playlistText(spec.directory))
         #expect(!live.contains("#EXT-X-ENDLIST"))
         #expect(live.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))

@@ -1,17 +1,17 @@
 import Foundation
 import Media
 import Recorder
+import Sessions
 import Store
 import StreamdTestSupport
 import Testing
 
-@Suite("crash recovery at start", .enabled(if: databaseConfigured, "needs PostgreSQL (make test)"))
+@Suite("crash recovery at start")
 struct RecoveryTests {
     /// Leaves what a SIGKILL leaves: a row still `recording`, a playlist without ENDLIST, a torn last segment.
-    @Test func unfinishedSessionsOfThisNodeAreFinalized() async throws {
-        try await TestDatabase.withDatabase { pool, _ in
-            let fixture = try RecorderFixture(pool: pool)
-            defer { fixture.remove() }
+    @Test(arguments: RepositoryKind.available)
+    func unfinishedSessionsOfThisNodeAreFinalized(kind: RepositoryKind) async throws {
+        try await RecorderFixture.with(kind) { fixture in
             _ = try await fixture.manager.start(StartRequest(sessionId: "donor", source: .testsrc, width: 160, height: 120))
             #expect(try await RecorderFixture.eventually(within: 30) { (try? fixture.segments("donor").count ?? 0 >= 3) ?? false })
 

@@ -1,10 +1,11 @@
 import Foundation
 import Recorder
+import Sessions
 import Store
 import StreamdTestSupport
 import Testing
 
-@Suite("retention by age and size", .enabled(if: databaseConfigured, "needs PostgreSQL (make test)"))
+@Suite("retention by age and size")
 struct RetentionTests {
     func endedSession(_ id: String, ageSeconds: Double, bytes: Int, fixture: RecorderFixture) async throws {
         let created = Date(timeIntervalSinceNow: -ageSeconds)
@@ -19,10 +20,9 @@ struct RetentionTests {
         }
     }
 
-    @Test func ageAndSizeLimitsDeleteExactlyTheOldestEndedSessions() async throws {
-        try await TestDatabase.withDatabase { pool, _ in
-            let fixture = try RecorderFixture(pool: pool)
-            defer { fixture.remove() }
+    @Test(arguments: RepositoryKind.available)
+    func ageAndSizeLimitsDeleteExactlyTheOldestEndedSessions(kind: RepositoryKind) async throws {
+        try await RecorderFixture.with(kind) { fixture in
             let day = 86_400.0
             try await endedSession("ret-a", ageSeconds: 10 * day, bytes: 1000, fixture: fixture)
             try await endedSession("ret-b", ageSeconds: 5 * day, bytes: 1000, fixture: fixture)

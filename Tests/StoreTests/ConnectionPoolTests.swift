@@ -1,5 +1,6 @@
 import StreamdTestSupport
 import Foundation
+import Sessions
 import Store
 import Testing
 
@@ -13,7 +14,7 @@ struct ConnectionPoolTests {
             // The only connection is held until the test lets go, whatever the machine's load.
             let busy = try await HeldConnection.hold(pool)
             let waiting = Task { try await pool.withConnection(statement: "waiting") { _, _ in 2 } }
-            try await Task.sleep(for: .milliseconds(150))
+            try await Eventually.until("one waiter", timeout: .seconds(20), interval: .milliseconds(10)) { pool.waiterCount == 1 }
             await #expect(throws: StoreError.poolExhausted(waiting: 1)) {
                 try await pool.withConnection(statement: "refused") { _, _ in 3 }
             }
@@ -37,8 +38,10 @@ struct ConnectionPoolTests {
                 waiters.append(Task {
                     try await pool.withConnection(statement: "waiter") { _, _ in order.append(index) }
                 })
-                // Let each waiter enqueue before the next one arrives.
-                try await Task.sleep(for: .milliseconds(50))
+                // Each waiter is queued before the next one arrives.
+                try await Eventually.until("\(index + 1) waiters", timeout: .seconds(20), interval: .milliseconds(10)) {
+                    pool.waiterCount == index + 1
+                }
             }
             busy.release()
             _ = try await busy.task.value
@@ -52,9 +55,10 @@ struct ConnectionPoolTests {
             // The only connection is held until the test lets go, whatever the machine's load.
             let busy = try await HeldConnection.hold(pool)
             let cancelled = Task { try await pool.withConnection(statement: "cancelled") { _, _ in 1 } }
-            try await Task.sleep(for: .milliseconds(50))
+            try await Eventually.until("the waiter to queue", timeout: .seconds(20), interval: .milliseconds(10)) { pool.waiterCount == 1 }
             cancelled.cancel()
             await #expect(throws: CancellationError.self) { try await cancelled.value }
+            #expect(pool.waiterCount == 0)
             busy.release()
             _ = try await busy.task.value
             // The connection went back to the pool, not to the cancelled caller.

@@ -1,5 +1,6 @@
 import StreamdTestSupport
 import Foundation
+import Sessions
 import Store
 import Testing
 

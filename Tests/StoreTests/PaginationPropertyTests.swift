@@ -1,6 +1,7 @@
 import StreamdTestSupport
 import Foundation
 import PropertyBased
+import Sessions
 import Store
 import Testing
 

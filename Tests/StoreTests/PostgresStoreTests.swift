@@ -45,6 +45,7 @@ struct PostgresStoreTests {
                 "session_id", "device_id", "stream_path", "status", "source", "device", "edge_start_ts",
                 "edge_end_ts", "playlist_url", "duration_sec", "post_roll_sec", "width", "height", "fps",
                 "media_duration_sec", "segment_count", "bytes", "error", "node", "created_at", "updated_at",
+                "source_url", "video_codec", "audio_codec", "transcoded", "reconnects",
             ])
         }
     }
@@ -118,7 +119,7 @@ struct PostgresStoreTests {
             }
             await pool.shutdown()
             #expect(zone == "UTC")
-            #expect(messages.all.contains { $0.hasPrefix("notice") && $0.contains("hello from plpgsql") })
+            #expect(messages.lines.contains { $0.hasPrefix("notice") && $0.contains("hello from plpgsql") })
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Sessions
+import StreamdTestSupport
 import Store
 import Testing
 

@@ -49,50 +49,11 @@ public struct PrivateCluster {
         return URL(fileURLWithPath: "scripts/pg-cluster")
     }()
 
-    /// Runs the script with posix_spawn and reaps it on a dedicated thread, so no cooperative
-    /// thread blocks. Not Foundation's `Process`: on Linux it learns of the exit through a socket
-    /// the child inherits, and the PostgreSQL server the script daemonizes inherits it too, so the
-    /// process never seems to end. For the same reason the child closes every inherited
-    /// descriptor above stderr before running the script (other tests' `Process` sockets).
+    /// Runs the script through `SpawnedProcess`: `pg_ctl start` leaves a server behind that would
+    /// keep Foundation's `Process` waiting.
     private static func run(_ arguments: [String]) async throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pg-cluster-\(UUID().uuidString).out").path
-        defer { _ = unlink(outputPath) }
-        let prelude = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec /bin/bash "$@""#
-        let argv = ["/bin/bash", "-c", prelude, "pg-cluster", script.path] + arguments
-        let status = try await spawnAndWait(argv, outputPath: outputPath)
-        let text: String
-        do {
-            text = try String(contentsOfFile: outputPath, encoding: .utf8)
-        } catch {
-            text = "(output unreadable: \(error))"
-        }
-        guard status == 0 else { throw ScriptFailed(arguments: arguments, status: status, output: text) }
-        return text
-    }
-
-    private static func spawnAndWait(_ argv: [String], outputPath: String) async throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let cArguments = argv.map { strdup($0) }
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, cArguments + [nil], environ)
-        guard spawned == 0 else {
-            throw ScriptFailed(arguments: argv, status: spawned, output: "posix_spawn failed")
-        }
-        let child = pid
-        return await withCheckedContinuation { continuation in
-            Thread {
-                var status: Int32 = 0
-                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
-                // WIFEXITED / WEXITSTATUS are macros that do not import.
-                let exited = status & 0x7f == 0
-                continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-            }.start()
-        }
+        let result = try await SpawnedProcess.run(["/bin/bash", script.path] + arguments)
+        guard result.status == 0 else { throw ScriptFailed(arguments: arguments, status: result.status, output: result.output) }
+        return result.output
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Store
 
 /// The PostgreSQL server of the test run (`make test` exports STREAMD_TEST_DATABASE_URL) and a

@@ -3,7 +3,7 @@ import Hummingbird
 import Recorder
 
 /// The contract's error body: `{"error": {"code": "snake_case", "message": "…"}}`.
-public struct APIError: Error, Sendable {
+public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
@@ -17,7 +17,22 @@ public struct APIError: Error, Sendable {
     }
 
     init(_ error: RecorderError) {
-        self.init(.init(code: error.httpStatus), code: error.code, error.message)
+        self.init(Self.status(of: error.kind), code: error.code, error.message)
+    }
+
+    /// The contract's status for each kind of refusal (§5); the only place that knows it.
+    static func status(of kind: RecorderError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalid: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .atCapacity, .unavailable: .serviceUnavailable
+        case .insufficientStorage: .init(code: 507, reasonPhrase: "Insufficient Storage")
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response()
     }
 
     static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message) }

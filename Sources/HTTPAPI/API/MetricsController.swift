@@ -9,17 +9,25 @@ import Recorder
 struct MetricsController<Context: RequestContext>: Sendable {
     let manager: SessionManager
     let registry: PrometheusCollectorRegistry
+    /// Read at scrape time; `streamd_active_sessions` has one writer, the session manager's metrics.
+    private let databaseUp = Gauge(label: "streamd_database_up")
+    private let journalBacklog = Gauge(label: "streamd_journal_backlog")
+    private let dataFreeBytes = Gauge(label: "streamd_data_free_bytes")
+
+    init(manager: SessionManager, registry: PrometheusCollectorRegistry) {
+        self.manager = manager
+        self.registry = registry
+    }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/metrics", use: metrics)
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
-        Gauge(label: "streamd_database_up").record(await manager.isDatabaseHealthy() ? 1 : 0)
-        Gauge(label: "streamd_journal_backlog").record(await manager.journalBacklog())
-        Gauge(label: "streamd_active_sessions").record(await manager.activeCount)
+        databaseUp.record(await manager.isDatabaseHealthy() ? 1 : 0)
+        journalBacklog.record(await manager.journalBacklog())
         if let free = DiskSpace.availableBytes(at: manager.config.dataDirectory) {
-            Gauge(label: "streamd_data_free_bytes").record(free)
+            dataFreeBytes.record(free)
         }
         if let counts = await manager.statusCounts() {
             for status in counts.keys.sorted() {

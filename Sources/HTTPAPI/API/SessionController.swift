@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Recorder
-import Store
+import Sessions
 
 /// `/sessions`: start, close, list, get, delete.
 struct SessionController<Context: RequestContext>: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Sessions
 
 /// The contract's session JSON: snake_case names, explicit nulls, ISO 8601 times with milliseconds.
 struct SessionJSON: Encodable {
@@ -9,7 +9,8 @@ struct SessionJSON: Encodable {
         case sessionId = "session_id", deviceId = "device_id", streamPath = "stream_path", status, source, device
         case edgeStartTs = "edge_start_ts", edgeEndTs = "edge_end_ts", playlistUrl = "playlist_url"
         case durationSec = "duration_sec", postRollSec = "post_roll_sec", width, height, fps
-        case mediaDurationSec = "media_duration_sec", segmentCount = "segment_count", bytes, error
+        case mediaDurationSec = "media_duration_sec", segmentCount = "segment_count", bytes, error, node
+        case sourceUrl = "source_url", videoCodec = "video_codec", audioCodec = "audio_codec", transcoded, reconnects
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -33,6 +34,12 @@ struct SessionJSON: Encodable {
         try c.encode(session.segmentCount, forKey: .segmentCount)
         try c.encode(session.bytes, forKey: .bytes)
         try c.encode(session.error, forKey: .error)
+        try c.encode(session.node, forKey: .node)
+        try c.encode(session.sourceUrl, forKey: .sourceUrl)
+        try c.encode(session.videoCodec, forKey: .videoCodec)
+        try c.encode(session.audioCodec, forKey: .audioCodec)
+        try c.encode(session.transcoded, forKey: .transcoded)
+        try c.encode(session.reconnects, forKey: .reconnects)
         try c.encode(session.createdAt.iso8601Milliseconds, forKey: .createdAt)
         try c.encode(session.updatedAt.iso8601Milliseconds, forKey: .updatedAt)
     }

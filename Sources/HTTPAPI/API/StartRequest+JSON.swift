@@ -1,23 +1,10 @@
 import Foundation
 import Recorder
 
-/// Any JSON value, so a request body can be checked field by field with messages that name the field.
-enum JSONValue: Decodable, Equatable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        // Each attempt is a type probe: a mismatch just means "try the next JSON type".
-        if c.decodeNil() { self = .null }
-        else if let value = try? c.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? c.decode(Double.self) { self = .number(value) }
-        else if let value = try? c.decode(String.self) { self = .string(value) }
-        else if let value = try? c.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-}
-
 extension StartRequest {
+    /// Deeper bodies are refused before they are read further: no valid start request nests past 2.
+    static let maxJSONDepth = 32
+
     /// Decodes a `POST /sessions` body. Malformed JSON and wrong types are 400; range checks are the
     /// session manager's (422). The seed's camelCase names and the snake_case column names are both accepted;
     /// `edgeStartTs` and `playlistUrl` from old clients are ignored.
@@ -26,10 +13,15 @@ extension StartRequest {
         if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return }
         if data.contains(0) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
         let root: JSONValue
-        do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        do throws(JSONValue.ParseError) {
+            root = try JSONValue.parse(data, maxDepth: Self.maxJSONDepth)
         } catch {
-            throw .badRequest("invalid_json", "The request body is not valid JSON.")
+            switch error {
+            case .tooDeep(let limit):
+                throw .badRequest("json_too_deep", "The request body nests JSON deeper than \(limit) levels.")
+            case .invalid(let offset):
+                throw .badRequest("invalid_json", "The request body is not valid JSON (at byte \(offset)).")
+            }
         }
         guard case .object(let fields) = root else {
             throw .badRequest("invalid_json", "The request body must be a JSON object.")
@@ -39,11 +31,23 @@ extension StartRequest {
         deviceId = try body.string("deviceId", "device_id")
         streamPath = try body.string("streamPath", "stream_path")
         device = try body.string("device")
+        url = try body.string("url")
         if let name = try body.string("source") {
-            guard let choice = SourceChoice(rawValue: name) else {
-                throw APIError(.unprocessableContent, code: "invalid_source", "source must be one of auto, camera, testsrc.")
+            if name.contains("://") {
+                // The URL itself as the source: the short form of "source": "pull", "url": "…".
+                guard url == nil || url == name else {
+                    throw APIError(.unprocessableContent, code: "invalid_source", "source is a URL and url names another; give the URL once.")
+                }
+                source = .pull
+                url = name
+            } else {
+                guard let choice = SourceChoice(rawValue: name) else {
+                    throw APIError(.unprocessableContent, code: "invalid_source", "source must be one of auto, camera, testsrc, publish, pull, or a URL to pull (rtsp://, rtsps://, rtmp://, srt://, http://, https://).")
+                }
+                source = choice
             }
-            source = choice
+        } else if url != nil {
+            source = .pull
         }
         durationSec = try body.number("durationSec", "duration_sec")
         postRollSec = try body.number("postRollSec", "post_roll_sec")

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Hummingbird
 import Recorder
 
@@ -11,11 +12,16 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
     /// The recordings directory with symlinks resolved once (nil until it exists, then resolved per request):
     /// every served file's real path must be under it.
     let realRoot: String?
+    /// Behind a read token: shared caches must not keep what only token holders may see.
+    let isPrivate: Bool
 
-    init(recordingsDirectory: URL) {
+    init(recordingsDirectory: URL, isPrivate: Bool = false) {
         self.recordingsDirectory = recordingsDirectory
+        self.isPrivate = isPrivate
         realRoot = Self.realPath(recordingsDirectory.path)
     }
+
+    private var cacheScope: String { isPrivate ? "private" : "public" }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/{sessionId}/{file}", use: serve)
@@ -31,7 +37,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
             // Small and rewritten while live: read it whole, so the caching decision matches the bytes sent.
             var playlist = try await readPlaylist(file)
             let ended = playlist.contains("#EXT-X-ENDLIST")
-            headers[.cacheControl] = ended ? "public, max-age=86400" : "no-cache"
+            headers[.cacheControl] = ended ? "\(cacheScope), max-age=86400" : "\(isPrivate ? "private, " : "")no-cache"
             if !ended { playlist = LivePlaylist.startNearLiveEdge(playlist) }
             if let token = request.uri.queryParameters.get("token"), !token.isEmpty {
                 playlist = PlaylistTokens.append(token: token, to: playlist)
@@ -39,7 +45,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
             return respond(bytes: Array(playlist.utf8), range: request.headers[.range], headers: headers, isHead: isHead)
         }
 
-        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        headers[.cacheControl] = "\(cacheScope), max-age=31536000, immutable"
         let size = file.size
         switch ByteRange(header: request.headers[.range], size: size) {
         case .unsatisfiable:
@@ -102,18 +108,19 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
     }
 
     /// Names are checked before touching the disk; the file must then be a regular file (not a symlink)
-    /// whose real path is inside the recordings directory.
+    /// with one link (a hard link placed in the directory could name any file of the volume) whose real
+    /// path is inside the recordings directory.
     func resolve(_ context: Context) throws(APIError) -> ResolvedFile {
         let notFound = APIError(.notFound, code: "not_found", "No such recording file.")
         guard let sessionId = context.parameters.get("sessionId"), let name = context.parameters.get("file"),
               SessionID.isValid(sessionId) || sessionId.isSafeFileName,
               name.isSafeFileName,
-              let ext = name.split(separator: ".").last.map(String.init), let mediaType = RecordingMediaTypes.byExtension[ext]
+              let ext = name.split(separator: ".").last.map(String.init), let mediaType = RecordingLayout.mediaTypesByExtension[ext]
         else { throw notFound }
         let directory = recordingsDirectory.appendingPathComponent(sessionId, isDirectory: true)
         let path = directory.appendingPathComponent(name).path
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink == 1,
               let real = Self.realPath(path), let root = realRoot ?? Self.realPath(recordingsDirectory.path),
               real == "\(root)/\(sessionId)/\(name)"
         else { throw notFound }
@@ -137,12 +144,4 @@ extension String {
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
         }
     }
-}
-
-/// Content types of what a recording directory holds (generic types cannot have stored statics).
-enum RecordingMediaTypes {
-    static let byExtension: [String: String] = [
-        "m3u8": "application/vnd.apple.mpegurl", "ts": "video/mp2t", "m4s": "video/iso.segment",
-        "mp4": "video/mp4", "jpg": "image/jpeg",
-    ]
 }

@@ -1,8 +1,8 @@
 import Hummingbird
 
 /// Bearer tokens: the API token for every mutating request; the read token (when configured) for API reads
-/// and playback, where `?token=` is accepted for players that cannot send headers. The web page, the
-/// OpenAPI document, health and metrics stay open.
+/// and playback, where `?token=` is accepted for players that cannot send headers, and metrics (Prometheus
+/// sends `authorization`). The web page, its script and style, the OpenAPI document and health stay open.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let apiToken: String?
     let readToken: String?
@@ -29,7 +29,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func isPublic(_ path: String) -> Bool {
-        ["/", "/healthz", "/metrics", "/openapi.yaml", "/index.html", "/favicon.ico"].contains(path)
+        ["/", "/healthz", "/openapi.yaml", "/index.html", "/app.js", "/app.css", "/favicon.ico"].contains(path)
     }
 
     static func bearer(_ request: Request) -> String? {
@@ -39,12 +39,13 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return String(parts[1])
     }
 
-    /// Constant time in the length of the secret: every byte is compared whatever the first mismatch.
+    /// Only the exact secret matches. Every byte of the longer of the two is compared whatever the first
+    /// mismatch, and the lengths are compared at full width: no early exit tells how much was right.
     static func matches(_ presented: String, _ secret: String) -> Bool {
         let a = Array(presented.utf8), b = Array(secret.utf8)
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for i in 0..<b.count {
-            difference |= (i < a.count ? a[i] : 0) ^ b[i]
+        var difference = a.count ^ b.count
+        for i in 0..<max(a.count, b.count) {
+            difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0))
         }
         return difference == 0
     }

@@ -1,25 +1,48 @@
 import Hummingbird
 
-/// The web page and the OpenAPI document, compiled into the binary so an installed daemon needs no
-/// files beside it.
+/// The web page, its script and style, and the OpenAPI document, compiled into the binary so an
+/// installed daemon needs no files beside it.
 struct StaticController<Context: RequestContext>: Sendable {
+    /// The page runs only its own script and style (no inline code, so an injected tag cannot run),
+    /// talks only to this server, and cannot be framed (clickjacking).
+    static var contentSecurityPolicy: String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+            + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }
+
     func addRoutes(to router: Router<Context>) {
         router.get("/", use: page)
         router.get("/index.html", use: page)
+        router.get("/app.js", use: script)
+        router.get("/app.css", use: style)
         router.get("/openapi.yaml", use: openAPI)
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         Response(
             status: .ok,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
+                .contentSecurityPolicy: Self.contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+            ],
             body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.index_html)))
     }
 
+    @Sendable func script(_ request: Request, context: Context) async throws -> Response {
+        Self.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8")
+    }
+
+    @Sendable func style(_ request: Request, context: Context) async throws -> Response {
+        Self.asset(PackageResources.app_css, type: "text/css; charset=utf-8")
+    }
+
     @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
+        Self.asset(PackageResources.openapi_yaml, type: "application/yaml; charset=utf-8")
+    }
+
+    static func asset(_ bytes: [UInt8], type: String) -> Response {
         Response(
-            status: .ok,
-            headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
+            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -3,22 +3,30 @@ import Glibc
 
 /// A quick check that a camera node can be used, without starting capture.
 public enum CameraProbe {
-    /// Opens `device` read-write non-blocking, asks it for its V4L2 capabilities and closes it.
-    /// Throws `MediaError.deviceUnavailable` with the OS error: ENOENT (missing), EBUSY (in use),
-    /// EACCES (permissions), ENOTTY (not a V4L2 device, e.g. /dev/null or a regular file),
-    /// ENODEV (a V4L2 node that cannot capture video).
+    /// Video4Linux's character-device major number (Documentation/admin-guide/devices.txt).
+    static let videoMajor: UInt32 = 81
+
+    /// Checks `device` with `stat` before anything opens it: only a V4L2 character device (major 81)
+    /// is opened (read-write, non-blocking, never as a controlling terminal), asked for its V4L2
+    /// capabilities and closed. Anything else — a regular file, a FIFO, a terminal, `/dev/null`,
+    /// `/dev/fd/N` — is refused without being opened, with the same message whatever it is.
+    /// Throws `MediaError.deviceUnavailable` with ENOENT (missing), ENOTTY (not a V4L2 device), EBUSY
+    /// (in use), EACCES (permissions) or ENODEV (a V4L2 node that cannot capture video).
     public static func check(device: String) throws {
-        let fd = Glibc.open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        var status = stat()
+        guard stat(device, &status) == 0 else {
+            let code = errno
+            throw MediaError.deviceUnavailable(device: device, errno: code, message: String(cString: strerror(code)))
+        }
+        guard isVideoDevice(status) else { throw notAVideoDevice(device) }
+        let fd = Glibc.open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else {
             let code = errno
             throw MediaError.deviceUnavailable(device: device, errno: code, message: String(cString: strerror(code)))
         }
         defer { close(fd) }
-        var status = stat()
-        if fstat(fd, &status) == 0, status.st_mode & S_IFMT != S_IFCHR {
-            throw MediaError.deviceUnavailable(
-                device: device, errno: ENOTTY, message: "it is not a character device, so not a camera")
-        }
+        // The node may have been replaced between stat and open.
+        guard fstat(fd, &status) == 0, isVideoDevice(status) else { throw notAVideoDevice(device) }
         let capabilities: UInt32
         switch V4L2Capabilities.query(fileDescriptor: fd) {
         case .success(let bits):
@@ -32,5 +40,26 @@ public enum CameraProbe {
             throw MediaError.deviceUnavailable(
                 device: device, errno: ENODEV, message: "the V4L2 device cannot capture video")
         }
+    }
+
+    /// Whether a node exists at `device` (following symlinks, as /dev/v4l/by-id/ names are), without
+    /// opening it.
+    public static func exists(_ device: String) -> Bool {
+        var status = stat()
+        return stat(device, &status) == 0
+    }
+
+    static func isVideoDevice(_ status: stat) -> Bool {
+        status.st_mode & S_IFMT == S_IFCHR && major(status.st_rdev) == videoMajor
+    }
+
+    /// glibc's `major()` is a macro: the Linux encoding of dev_t, spelled out.
+    static func major(_ device: dev_t) -> UInt32 {
+        let value = UInt64(device)
+        return UInt32(truncatingIfNeeded: ((value >> 8) & 0xFFF) | ((value >> 32) & ~UInt64(0xFFF)))
+    }
+
+    private static func notAVideoDevice(_ device: String) -> MediaError {
+        .deviceUnavailable(device: device, errno: ENOTTY, message: "it is not a V4L2 video device (a character device with major number 81)")
     }
 }

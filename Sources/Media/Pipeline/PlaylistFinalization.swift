@@ -21,7 +21,7 @@ enum PlaylistFinalization {
         guard needsRecovery else { return stats }
         do {
             // After a failure any segment of this session may be cut short: check them all.
-            let recovered = try PlaylistRecovery.finalize(directory: directory, verifyEverySegment: failed, logger: logger)
+            let recovered = try finalizeRetrying(directory: directory, verifyEverySegment: failed, logger: logger)
             var merged = stats
             merged.segmentCount = recovered.segmentCount
             merged.mediaDurationSec = recovered.mediaDurationSec
@@ -35,6 +35,30 @@ enum PlaylistFinalization {
                 outcome = .failed(reason: "the playlist could not be finalized: \(error)")
             }
             return stats
+        }
+    }
+
+    /// How long a finalization that fails (EMFILE while connections flood in, a disk that is full for a
+    /// moment) is retried: the playlist gets its ENDLIST as soon as the system lets it be written.
+    static let retrySeconds = 60.0
+
+    private static func finalizeRetrying(directory: URL, verifyEverySegment: Bool, logger: Logger) throws -> PipelineStats {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(retrySeconds * 1e9)
+        var pause = 0.1
+        var attempts = 0
+        while true {
+            do {
+                let stats = try PlaylistRecovery.finalize(directory: directory, verifyEverySegment: verifyEverySegment, logger: logger)
+                if attempts > 0 { logger.notice("finalized the playlist after retrying", metadata: ["attempts": "\(attempts + 1)"]) }
+                return stats
+            } catch {
+                attempts += 1
+                guard MonotonicClock.nanoseconds() < deadline else { throw error }
+                if attempts == 1 { logger.warning("cannot finalize the playlist yet; retrying", metadata: ["error": "\(error)"]) }
+                // This is the recording's own thread: waiting here holds nothing else up.
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 5)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

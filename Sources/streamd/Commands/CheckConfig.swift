@@ -19,6 +19,7 @@ struct CheckConfig: AsyncParsableCommand {
             api_token: \(secret(c.apiToken))
             read_token: \(secret(c.readToken))
             cors_allow_origin: "\(c.corsAllowOrigin)"
+            cors_allow_write_origins: [\(c.corsAllowWriteOrigins.map { "\"\($0)\"" }.joined(separator: ", "))]
             database:
               url: \(Self.redacted(c.databaseURL))
               pool_size: \(c.databasePoolSize)
@@ -43,6 +44,10 @@ struct CheckConfig: AsyncParsableCommand {
               stall_timeout_sec: \(c.stallTimeoutSec)
               shutdown_timeout_sec: \(c.shutdownTimeoutSec)
               request_idle_timeout_sec: \(c.requestIdleTimeoutSec)
+              max_connections: \(c.maxConnections)
+              max_width: \(c.maxWidth)
+              max_height: \(c.maxHeight)
+              max_fps: \(c.maxFPS)
             retention:
               enabled: \(c.retentionEnabled)
               max_age_days: \(c.retentionMaxAgeDays)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Sessions
 import Store
 
 struct Migrate: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Logging
+import Sessions
 import Store
 
 /// Applies migrations once the database is reachable; remembers success so later calls are free.

@@ -8,7 +8,9 @@ import Metrics
 import NIOCore
 import Prometheus
 import Recorder
+import RTSPServer
 import ServiceLifecycle
+import Sessions
 import Store
 
 struct Serve: AsyncParsableCommand {
@@ -23,6 +25,13 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         FFmpegLogging.install(logger: Logger(label: "streamd.ffmpeg"))
+
+        var http = config.http
+        http.maxConnections = try FileLimit.connectionCap(
+            configured: config.maxConnections,
+            reserve: FileLimit.reserve(maxSessions: config.maxSessions, databasePoolSize: config.databasePoolSize), logger: logger)
+        // One counter for every server of the process (HTTP now, RTSP later).
+        let connections = ConnectionCounter(limit: http.maxConnections)
 
         let pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, logger: Logger(label: "streamd.db"))
         let repository = PostgresSessionRepository(pool: pool)
@@ -40,17 +49,25 @@ struct Serve: AsyncParsableCommand {
         let retention = RetentionService(
             manager: manager, policy: config.retention, intervalSeconds: max(10, config.retentionIntervalSec), logger: logger)
         let app = buildApplication(
-            manager: manager, config: config.http, registry: registry, logger: Logger(label: "streamd.http"),
+            manager: manager, config: http, registry: registry, connections: connections, logger: Logger(label: "streamd.http"),
             onServerRunning: { channel in
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? config.listen)", "public_url": "\(config.effectivePublicURL)"])
                 notifier?.notify("READY=1\nSTATUS=listening on \(config.listen), 0 sessions recording")
             })
-        // Shut down in reverse: the HTTP server stops taking requests first, then every recording is finalized.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: recorderService), .init(service: retention), .init(service: watchdog),
+        ]
+        if let rtsp = try config.rtspServerConfig {
+            // A port that cannot be bound ends the daemon at start, like the HTTP one.
+            services.append(.init(service: RTSPServer(
+                config: rtsp, authority: PublishGateway(manager: manager), logger: Logger(label: "streamd.rtsp"))))
+        }
+        services.append(.init(service: app))
+        // Shut down in reverse: the HTTP server stops taking requests first, then publishers are let go,
+        // then every recording is finalized.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: recorderService), .init(service: retention), .init(service: watchdog), .init(service: app),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPAPI
 import Logging
 import Media
+import Recorder
 import Yams
 
 /// A configuration problem, always naming the key (`media.width`) or variable at fault.
@@ -51,6 +53,14 @@ extension StreamdConfig {
         if let url = env["STREAMD_PUBLIC_URL"], !url.isEmpty { publicURL = url }
         if let token = env["STREAMD_API_TOKEN"], !token.isEmpty { apiToken = token }
         if let token = env["STREAMD_READ_TOKEN"], !token.isEmpty { readToken = token }
+        if let listen = env["STREAMD_RTSP_LISTEN"] { rtspListen = listen }
+        if let source = env["STREAMD_DEFAULT_SOURCE"], !source.isEmpty {
+            defaultSource = try Self.parseDefaultSource(source, key: "STREAMD_DEFAULT_SOURCE")
+        }
+        if let node = env["STREAMD_NODE_ID"], !node.isEmpty { nodeId = node }
+        if let origins = env["STREAMD_CORS_ALLOW_WRITE_ORIGINS"] {
+            corsAllowWriteOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let level = env["STREAMD_LOG_LEVEL"], !level.isEmpty {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw ConfigError(key: "STREAMD_LOG_LEVEL", problem: "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -68,13 +78,35 @@ extension StreamdConfig {
         return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 
+    static func parseDefaultSource(_ value: String, key: String) throws -> StartRequest.SourceChoice {
+        guard let choice = StartRequest.SourceChoice(rawValue: value), choice != .pull else {
+            throw ConfigError(key: key, problem: "\"\(value)\" must be auto, camera, testsrc or publish")
+        }
+        return choice
+    }
+
+    /// `A-B`: the UDP ports publishers' RTP and RTCP may use (pairs from an even port).
+    static func parsePortRange(_ value: String, key: String) throws -> ClosedRange<Int>? {
+        if value.isEmpty { return nil }
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), (1024...65535).contains(low),
+              (1024...65535).contains(high), high - low >= 1 else {
+            throw ConfigError(key: key, problem: "\"\(value)\" is not a port range A-B within 1024-65535 holding at least one pair")
+        }
+        return low...high
+    }
+
     func check() throws {
         func require(_ ok: Bool, _ key: String, _ problem: String) throws {
             if !ok { throw ConfigError(key: key, problem: problem) }
         }
-        try require((16...3840).contains(width) && width % 2 == 0, "media.width", "must be an even number from 16 to 3840")
-        try require((16...2160).contains(height) && height % 2 == 0, "media.height", "must be an even number from 16 to 2160")
-        try require((1...60).contains(fps), "media.fps", "must be from 1 to 60")
+        try require((16...3840).contains(maxWidth) && maxWidth % 2 == 0, "limits.max_width", "must be an even number from 16 to 3840")
+        try require((16...2160).contains(maxHeight) && maxHeight % 2 == 0, "limits.max_height", "must be an even number from 16 to 2160")
+        try require((1...60).contains(maxFPS), "limits.max_fps", "must be from 1 to 60")
+        try require((16...maxWidth).contains(width) && width % 2 == 0, "media.width", "must be an even number from 16 to limits.max_width (\(maxWidth))")
+        try require((16...maxHeight).contains(height) && height % 2 == 0, "media.height", "must be an even number from 16 to limits.max_height (\(maxHeight))")
+        try require((1...maxFPS).contains(fps), "media.fps", "must be from 1 to limits.max_fps (\(maxFPS))")
+        try require(maxConnections >= 16, "limits.max_connections", "must be at least 16")
         try require(segmentSeconds >= 0.5 && segmentSeconds <= 60, "media.segment_seconds", "must be from 0.5 to 60")
         try require(["testsrc", "testsrc2"].contains(testPattern), "media.test_pattern", "must be testsrc2 or testsrc")
         try require((0...51).contains(crf), "media.crf", "must be from 0 to 51")
@@ -89,6 +121,18 @@ extension StreamdConfig {
         try require(cameraDevice.hasPrefix("/dev/"), "camera.device", "must be a path under /dev/")
         try require(cameraInputFormat == nil || ["mjpeg", "yuyv422"].contains(cameraInputFormat ?? ""), "camera.input_format", "must be auto, mjpeg or yuyv422")
         try require(!nodeId.isEmpty, "node_id", "must not be empty")
+        if !rtspListen.isEmpty { _ = try Self.parseListen(rtspListen, key: "ingest.rtsp_listen") }
+        try require((1...10_000).contains(maxIngestSessions), "limits.max_ingest_sessions", "must be from 1 to 10000")
+        try require(reconnectGraceSec >= 0 && reconnectGraceSec <= 3600, "ingest.reconnect_grace_sec", "must be from 0 to 3600")
+        try require(publishWaitSec >= 1 && publishWaitSec <= 86_400, "ingest.publish_wait_sec", "must be from 1 to 86400")
+        try require(maxSessionSec >= 10, "ingest.max_session_sec", "must be at least 10")
+        // A deployment that protects reading protects writing too: a read token alone would leave every
+        // write open while looking locked down.
+        try require(readToken == nil || apiToken != nil, "read_token",
+                    "is set without api_token: set api_token (STREAMD_API_TOKEN) too, or remove read_token")
+        for origin in corsAllowWriteOrigins {
+            try require(HTTPConfig.origin(ofURL: origin) != nil, "cors_allow_write_origins", "\"\(origin)\" is not an origin such as https://ops.example.com")
+        }
         if let publicURL {
             try require(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), "public_url", "must start with http:// or https://")
         }

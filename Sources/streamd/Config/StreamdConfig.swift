@@ -3,42 +3,60 @@ import HTTPAPI
 import Logging
 import Media
 import Recorder
+import RTSPServer
+import Sessions
 
 /// The effective configuration: built-in defaults, then the YAML file, then `STREAMD_*` variables.
 struct StreamdConfig: Sendable {
-    var listenHost = "127.0.0.1"
-    var listenPort = 8080
-    var dataDir = "./data"
-    var databaseURL = "postgresql:///streamd"
-    var databasePoolSize = 4
+    var listenHost = Defaults.listenHost
+    var listenPort = Defaults.listenPort
+    var dataDir = Defaults.dataDir
+    var databaseURL = Defaults.databaseURL
+    var databasePoolSize = Defaults.databasePoolSize
     var publicURL: String?
     var apiToken: String?
     var readToken: String?
-    var corsAllowOrigin = "*"
+    var corsAllowOrigin = Defaults.corsAllowOrigin
+    var corsAllowWriteOrigins: [String] = []
     var nodeId = ProcessInfo.processInfo.hostName
     var logLevel = Logger.Level.info
     var logRepeatIntervalSec = 10.0
 
-    var cameraDevice = "/dev/video0"
-    var cameraDeviceId = "cam-local"
+    var cameraDevice = Defaults.cameraDevice
+    var cameraDeviceId = Defaults.cameraDeviceId
     var cameraInputFormat: String?
 
-    var width = 1280
-    var height = 720
-    var fps = 30
-    var segmentSeconds = 2.0
+    var width = Defaults.width
+    var height = Defaults.height
+    var fps = Defaults.fps
+    var segmentSeconds = Defaults.segmentSeconds
     var segmentFormat = SegmentFormat.mpegts
-    var testPattern = "testsrc2"
-    var preset = "veryfast"
-    var tune = "zerolatency"
-    var crf = 23
+    var testPattern = Defaults.testPattern
+    var preset = Defaults.x264Preset
+    var tune = Defaults.x264Tune
+    var crf = Defaults.x264CRF
 
-    var maxSessions = 4
-    var maxDurationSec = 86_400.0
-    var minFreeMB = 256
-    var stallTimeoutSec = 5.0
-    var shutdownTimeoutSec = 10.0
-    var requestIdleTimeoutSec = 60
+    var maxSessions = Defaults.maxSessions
+    var maxDurationSec = Defaults.maxDurationSec
+    var minFreeMB = Defaults.minFreeMB
+    var stallTimeoutSec = Defaults.stallTimeoutSec
+    var shutdownTimeoutSec = Defaults.shutdownTimeoutSec
+    var requestIdleTimeoutSec = Defaults.requestIdleTimeoutSec
+    var maxConnections = Defaults.maxConnections
+    var maxWidth = Defaults.maxWidth
+    var maxHeight = Defaults.maxHeight
+    var maxFPS = Defaults.maxFps
+
+    /// RTSP publish server; empty disables it.
+    var rtspListen = Defaults.rtspListen
+    var defaultSource = StartRequest.SourceChoice.auto
+    var autoSessions = true
+    var reconnectGraceSec = Defaults.reconnectGraceSec
+    var publishWaitSec = Defaults.publishWaitSec
+    /// UDP ports for RTP/RTCP from publishers: nil = a free pair per SETUP.
+    var udpPorts: ClosedRange<Int>?
+    var maxSessionSec = Defaults.maxSessionSec
+    var maxIngestSessions = Defaults.maxIngestSessions
 
     var retentionEnabled = false
     var retentionMaxAgeDays = 0.0
@@ -54,14 +72,29 @@ struct StreamdConfig: Sendable {
     var dataDirectory: URL { URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL }
 
     var recorder: RecorderConfig {
-        RecorderConfig(
+        var config = RecorderConfig(
             dataDirectory: dataDirectory, publicURL: effectivePublicURL, nodeId: nodeId,
             defaultDevice: cameraDevice, defaultDeviceId: cameraDeviceId, width: width, height: height, fps: fps,
             segmentSeconds: segmentSeconds, segmentFormat: segmentFormat,
             encoder: EncoderSettings(preset: preset, tune: tune, crf: crf), testPattern: testPattern,
             cameraInputFormat: cameraInputFormat, maxSessions: maxSessions, maxDurationSec: maxDurationSec,
             stallTimeoutSec: stallTimeoutSec, minFreeBytes: Int64(minFreeMB) * 1_048_576,
-            shutdownTimeoutSec: shutdownTimeoutSec)
+            shutdownTimeoutSec: shutdownTimeoutSec, maxWidth: maxWidth, maxHeight: maxHeight, maxFPS: maxFPS)
+        config.defaultSource = defaultSource
+        config.autoSessions = autoSessions
+        config.reconnectGraceSec = reconnectGraceSec
+        config.publishWaitSec = publishWaitSec
+        config.maxIngestSessions = maxIngestSessions
+        return config
+    }
+
+    /// The RTSP server's settings, nil when `ingest.rtsp_listen` is empty.
+    var rtspServerConfig: RTSPServerConfig? {
+        get throws {
+            guard !rtspListen.isEmpty else { return nil }
+            let (host, port) = try Self.parseListen(rtspListen, key: "ingest.rtsp_listen")
+            return RTSPServerConfig(host: host, port: port, udpPortRange: udpPorts, token: apiToken)
+        }
     }
 
     var retention: RetentionPolicy {
@@ -72,9 +105,17 @@ struct StreamdConfig: Sendable {
             minFreeBytes: minFreeMB > 0 ? Int64(minFreeMB) * 1_048_576 : nil)
     }
 
+    /// streamd's own origins: the public URL's and the listen address's.
+    var ownOrigins: [String] {
+        var origins = HTTPConfig.listenOrigins(host: listenHost, port: listenPort)
+        if let origin = HTTPConfig.origin(ofURL: effectivePublicURL), !origins.contains(origin) { origins.insert(origin, at: 0) }
+        return origins
+    }
+
     var http: HTTPConfig {
         HTTPConfig(
-            host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, apiToken: apiToken,
-            readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec))
+            host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, corsAllowWriteOrigins: corsAllowWriteOrigins,
+            ownOrigins: ownOrigins, apiToken: apiToken, readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec),
+            maxConnections: maxConnections)
     }
 }

@@ -21,12 +21,23 @@ struct YAMLReader {
         c.apiToken = try string("api_token").flatMap { $0.isEmpty ? nil : $0 } ?? c.apiToken
         c.readToken = try string("read_token").flatMap { $0.isEmpty ? nil : $0 } ?? c.readToken
         c.corsAllowOrigin = try string("cors_allow_origin") ?? c.corsAllowOrigin
+        c.corsAllowWriteOrigins = try strings("cors_allow_write_origins") ?? c.corsAllowWriteOrigins
         c.nodeId = try string("node_id").flatMap { $0.isEmpty ? nil : $0 } ?? c.nodeId
         if let level = try string("log_level") {
             guard let parsed = Logger.Level(rawValue: level) else { throw problem("log_level", "must be one of trace, debug, info, notice, warning, error, critical") }
             c.logLevel = parsed
         }
         c.logRepeatIntervalSec = try number("log_repeat_interval_sec") ?? c.logRepeatIntervalSec
+        if let source = try string("default_source") { c.defaultSource = try StreamdConfig.parseDefaultSource(source, key: "default_source") }
+        if var ingest = try section("ingest") {
+            c.rtspListen = try ingest.string("rtsp_listen") ?? c.rtspListen
+            c.autoSessions = try ingest.bool("auto_sessions") ?? c.autoSessions
+            c.reconnectGraceSec = try ingest.number("reconnect_grace_sec") ?? c.reconnectGraceSec
+            c.publishWaitSec = try ingest.number("publish_wait_sec") ?? c.publishWaitSec
+            c.maxSessionSec = try ingest.number("max_session_sec") ?? c.maxSessionSec
+            if let ports = try ingest.string("udp_ports") { c.udpPorts = try StreamdConfig.parsePortRange(ports, key: "ingest.udp_ports") }
+            try ingest.finish()
+        }
         if var db = try section("database") {
             c.databaseURL = try db.string("url") ?? c.databaseURL
             c.databasePoolSize = try db.integer("pool_size") ?? c.databasePoolSize
@@ -55,11 +66,16 @@ struct YAMLReader {
         }
         if var limits = try section("limits") {
             c.maxSessions = try limits.integer("max_sessions") ?? c.maxSessions
+            c.maxIngestSessions = try limits.integer("max_ingest_sessions") ?? c.maxIngestSessions
             c.maxDurationSec = try limits.number("max_duration_sec") ?? c.maxDurationSec
             c.minFreeMB = try limits.integer("min_free_mb") ?? c.minFreeMB
             c.stallTimeoutSec = try limits.number("stall_timeout_sec") ?? c.stallTimeoutSec
             c.shutdownTimeoutSec = try limits.number("shutdown_timeout_sec") ?? c.shutdownTimeoutSec
             c.requestIdleTimeoutSec = try limits.integer("request_idle_timeout_sec") ?? c.requestIdleTimeoutSec
+            c.maxConnections = try limits.integer("max_connections") ?? c.maxConnections
+            c.maxWidth = try limits.integer("max_width") ?? c.maxWidth
+            c.maxHeight = try limits.integer("max_height") ?? c.maxHeight
+            c.maxFPS = try limits.integer("max_fps") ?? c.maxFPS
             try limits.finish()
         }
         if var retention = try section("retention") {
@@ -85,6 +101,14 @@ struct YAMLReader {
         if let text = value as? String { return text }
         if let number = value as? Int { return String(number) }
         throw problem(key, "must be a string")
+    }
+
+    /// A list of strings; a single string is a list of one.
+    mutating func strings(_ key: String) throws -> [String]? {
+        guard let value = take(key) else { return nil }
+        if let text = value as? String { return text.isEmpty ? [] : [text] }
+        guard let list = value as? [Any], let texts = list as? [String] else { throw problem(key, "must be a list of strings") }
+        return texts
     }
 
     mutating func integer(_ key: String) throws -> Int? {

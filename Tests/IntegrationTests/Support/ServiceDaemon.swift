@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -41,8 +42,9 @@ final class ServiceDaemon: Sendable {
     /// Starts the daemon and returns at once; `waitUntilHealthy` waits for it to serve.
     /// `fileSizeLimitKiB` runs the daemon under bash's `ulimit -f` (1024-byte blocks; dash counts 512) with SIGXFSZ ignored, so writes past the
     /// limit fail with EFBIG: a real OS write error injected without privileges.
+    /// `openFileLimit` runs it under `prlimit --nofile=N:N` (soft and hard), as a low LimitNOFILE would.
     static func launch(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:],
-                       fileSizeLimitKiB: Int? = nil) throws -> ServiceDaemon {
+                       fileSizeLimitKiB: Int? = nil, openFileLimit: Int? = nil) throws -> ServiceDaemon {
         guard let binary = ServiceTestEnvironment.binary else { throw ServiceTestFailure(ServiceTestEnvironment.skipReason) }
         let port = try FreePort.next()
         let configFile = storage.root.appendingPathComponent("streamd-\(port).yaml")
@@ -64,7 +66,10 @@ final class ServiceDaemon: Sendable {
         guard FileManager.default.createFile(atPath: stdoutFile.path, contents: nil) else { throw ServiceTestFailure("cannot create \(stdoutFile.path)") }
         guard FileManager.default.createFile(atPath: stderrFile.path, contents: nil) else { throw ServiceTestFailure("cannot create \(stderrFile.path)") }
         let process = Process()
-        if let fileSizeLimitKiB {
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(openFileLimit):\(openFileLimit)", binary, "serve"]
+        } else if let fileSizeLimitKiB {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "ulimit -f \(fileSizeLimitKiB) && trap '' XFSZ && exec \"$0\" serve", binary]
         } else {
@@ -89,8 +94,10 @@ final class ServiceDaemon: Sendable {
 
     /// Launches, waits for /healthz, runs `body`, and always stops the daemon (SIGTERM, SIGKILL after 20 s).
     static func with<T>(storage: ServiceStorage, config: String = smallConfig, environment: [String: String] = [:],
-                        fileSizeLimitKiB: Int? = nil, _ body: (ServiceDaemon) async throws -> T) async throws -> T {
-        let daemon = try launch(storage: storage, config: config, environment: environment, fileSizeLimitKiB: fileSizeLimitKiB)
+                        fileSizeLimitKiB: Int? = nil, openFileLimit: Int? = nil,
+                        _ body: (ServiceDaemon) async throws -> T) async throws -> T {
+        let daemon = try launch(storage: storage, config: config, environment: environment, fileSizeLimitKiB: fileSizeLimitKiB,
+                                openFileLimit: openFileLimit)
         let outcome: Result<T, any Error>
         do {
             try await daemon.waitUntilHealthy()

@@ -1,5 +1,7 @@
 import Foundation
+import Sessions
 import Store
+import StreamdTestSupport
 
 /// Takes one connection of a pool and keeps it, blocked on its own queue, until `release()`:
 /// tests of waiting callers then do not race a timed hold against a loaded machine.
@@ -22,13 +24,12 @@ struct HeldConnection {
                 return 1
             }
         }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while acquired.wait(timeout: .now()) == .timedOut {
-            guard ContinuousClock.now < deadline else {
-                gate.signal()
-                throw NeverAcquired()
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        let held = await Eventually.holds(within: .seconds(20), interval: .milliseconds(10)) {
+            acquired.wait(timeout: .now()) == .success
+        }
+        guard held else {
+            gate.signal()
+            throw NeverAcquired()
         }
         return HeldConnection(task: task, gate: gate)
     }

@@ -1,0 +1,27 @@
+import NIOConcurrencyHelpers
+
+/// A cap on open connections that several servers (RTSP, HTTP) can share.
+public final class ConnectionCounter: Sendable {
+    public let limit: Int
+    private let open = NIOLockedValueBox(0)
+
+    public init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Takes a slot; false when the cap is reached (the caller closes the connection at once).
+    public func tryAcquire() -> Bool {
+        open.withLockedValue { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    /// Gives back a slot taken by a successful `tryAcquire`.
+    public func release() {
+        open.withLockedValue { count in count = max(0, count - 1) }
+    }
+
+    public var current: Int { open.withLockedValue { $0 } }
+}

@@ -1,0 +1,6 @@
+import StreamdTestSupport
+import Testing
+
+extension RepositoryKind: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}
