@@ -62,6 +62,9 @@ public final class CodecParameters {
 
     public var channelCount: Int32 { pointer.pointee.ch_layout.nb_channels }
 
+    /// The codec profile (for AAC: the audio object type minus one; FF_PROFILE_UNKNOWN is -99).
+    public var profile: Int32 { pointer.pointee.profile }
+
     /// The default layout for `count` channels (mono, stereo, …).
     public func setChannelCount(_ count: Int32) {
         av_channel_layout_uninit(&pointer.pointee.ch_layout)

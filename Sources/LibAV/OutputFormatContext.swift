@@ -102,17 +102,56 @@ public final class OutputFormatContext {
         try throwTrappedWriteError()
     }
 
+    /// av_write_frame: no interleaving queue, so `flushFragment` really ends what was written
+    /// (fragmented MP4 segments); takes ownership of the packet's payload.
+    public func writeUninterleaved(_ packet: Packet) throws {
+        let code = av_write_frame(pointer, packet.pointer)
+        if code < 0 { throw LibAVError.failed("av_write_frame", AVErrorCode(rawValue: code), path) }
+        try throwTrappedWriteError()
+    }
+
+    /// av_write_frame(NULL): a muxer with `movflags=frag_custom` writes the fragment it holds.
+    public func flushFragment() throws {
+        let code = av_write_frame(pointer, nil)
+        if code < 0 { throw LibAVError.failed("av_write_frame(flush)", AVErrorCode(rawValue: code), path) }
+    }
+
+    /// Closes the file the muxer writes to and opens `newPath` instead (one file per fragment).
+    public func redirect(toFile newPath: String) throws {
+        try closeFile()
+        let code = avio_open(&pointer.pointee.pb, newPath, AVIO_FLAG_WRITE)
+        if code < 0 { throw LibAVError.failed("avio_open", AVErrorCode(rawValue: code), newPath) }
+    }
+
+    /// Closes the file the muxer writes to; a failed final write is reported here.
+    public func closeFile() throws {
+        guard let pb = pointer.pointee.pb else { return }
+        let pending = pb.pointee.error
+        let closed = avio_closep(&pointer.pointee.pb)
+        let failure = pending < 0 ? pending : closed
+        if failure < 0 { throw LibAVError.failed("avio_close", AVErrorCode(rawValue: failure), path) }
+    }
+
+    /// Writes the trailer into a memory buffer that is thrown away: for a fragmented MP4 whose
+    /// last fragment is already in its own file and whose index (mfra) is not wanted.
+    public func writeTrailerDiscardingOutput() throws {
+        try closeFile()
+        var code = avio_open_dyn_buf(&pointer.pointee.pb)
+        if code < 0 { throw LibAVError.failed("avio_open_dyn_buf", AVErrorCode(rawValue: code), path) }
+        code = av_write_trailer(pointer)
+        var buffer: UnsafeMutablePointer<UInt8>? = nil
+        _ = avio_close_dyn_buf(pointer.pointee.pb, &buffer)
+        pointer.pointee.pb = nil
+        av_free(buffer)
+        if code < 0 { throw LibAVError.failed("av_write_trailer", AVErrorCode(rawValue: code), path) }
+    }
+
     /// Writes the trailer and, for a muxer writing through the caller's AVIOContext, closes the
     /// file so a failed final write is reported here.
     public func writeTrailer() throws {
         let code = av_write_trailer(pointer)
         if code < 0 { throw LibAVError.failed("av_write_trailer", AVErrorCode(rawValue: code), path) }
-        if !opensFilesItself, let pb = pointer.pointee.pb {
-            let pending = pb.pointee.error
-            let closed = avio_closep(&pointer.pointee.pb)
-            let failure = pending < 0 ? pending : closed
-            if failure < 0 { throw LibAVError.failed("avio_close", AVErrorCode(rawValue: failure), path) }
-        }
+        if !opensFilesItself { try closeFile() }
         try throwTrappedWriteError()
     }
 

@@ -33,7 +33,9 @@ final class CopySegmenter {
     private var frameTicks: Int64 { statedFrameTicks ?? smallestPtsStep ?? 3000 }
     private var lastVideoPts: Int64?
 
-    private var segment: CopySegmentFile?
+    private let output: CopySegmentOutput
+    /// The segment being written.
+    private var segment: String?
     private var segmentStart: Int64 = 0
     private var segmentDate = Date()
     private var segmentDiscontinuity = false
@@ -46,14 +48,14 @@ final class CopySegmenter {
 
     init(spec: CopySpec, logger: Logger, continuation: AsyncStream<PipelineEvent>.Continuation) throws {
         try spec.validate()
-        guard spec.segmentFormat == .mpegts else {
-            throw MediaError.invalidSpec(reason: "stream-copy recordings write MPEG-TS segments only (fMP4 is not supported yet)")
-        }
         try FileSystem.makeDirectory(spec.directory)
         self.spec = spec
         self.logger = logger
         self.continuation = continuation
-        playlist = CopyPlaylist(directory: spec.directory, segmentSeconds: spec.segmentSeconds, initSegmentURI: nil)
+        let fragmented = spec.segmentFormat == .fmp4
+        output = fragmented ? FragmentedMP4Segments(directory: spec.directory) : MPEGTSSegments(directory: spec.directory)
+        playlist = CopyPlaylist(directory: spec.directory, segmentSeconds: spec.segmentSeconds,
+                                initSegmentURI: fragmented ? FragmentedMP4Segments.initName : nil)
         posterPending = spec.writeThumbnail
     }
 
@@ -81,6 +83,7 @@ final class CopySegmenter {
     /// Ends the recording: the last segment is listed and the playlist gets ENDLIST.
     func finish() throws {
         try endRun()
+        try output.finish()
         try playlist.end()
     }
 
@@ -89,7 +92,7 @@ final class CopySegmenter {
     func abandon() throws {
         if let segment {
             self.segment = nil
-            unlink(segment.url.path)
+            unlink(spec.directory.appendingPathComponent(segment).path)
         }
         try playlist.end()
     }
@@ -129,11 +132,14 @@ final class CopySegmenter {
             // Audio before the first keyframe, or from before this segment's time.
             return nil
         }
-        guard let segment else { return nil }
+        guard segment != nil else { return nil }
         packet.pts = outPts
         packet.dts = outDts
-        packet.duration = Rational.rescale(packet.duration, from: stream.timeBase, to: CopySegmentFile.timeBase)
-        try segment.write(packet, video: isVideo)
+        // MP4 needs every sample's duration; RTP and libx264 leave it 0.
+        packet.duration = packet.duration > 0
+            ? Rational.rescale(packet.duration, from: stream.timeBase, to: CopySegmentFile.timeBase)
+            : isVideo ? frameTicks : Self.ticksPerSecond * 1024 / Int64(max(1, stream.parameters.sampleRate))
+        try output.write(packet, video: isVideo)
         publishProgressIfDue()
         return nil
     }
@@ -154,10 +160,11 @@ final class CopySegmenter {
         if stats.firstFrameEpochMs == nil { try describeStream(from: keyframe, stream: stream) }
         let anchor = runAnchor ?? (pts, Date())
         runAnchor = anchor
-        let name = String(format: "seg_%05d.ts", nextSegmentNumber)
+        let name = String(format: "seg_%05d.", nextSegmentNumber) + output.segmentExtension
         nextSegmentNumber += 1
         guard let video else { return }
-        segment = try CopySegmentFile(directory: spec.directory, name: name, video: video, audio: audio)
+        try output.beginSegment(named: name, video: video, audio: audio)
+        segment = name
         segmentStart = pts
         segmentDate = anchor.date.addingTimeInterval(Double(pts - anchor.timeline) / Double(Self.ticksPerSecond))
         segmentDiscontinuity = pendingDiscontinuity
@@ -175,16 +182,19 @@ final class CopySegmenter {
     private func closeSegment(endingAt end: Int64) throws {
         guard let segment else { return }
         self.segment = nil
-        try segment.close()
+        try output.endSegment()
         let duration = Double(max(0, end - segmentStart)) / Double(Self.ticksPerSecond)
-        try playlist.append(.init(uri: segment.name, duration: duration, programDateTime: segmentDate,
+        try playlist.append(.init(uri: segment, duration: duration, programDateTime: segmentDate,
                                   discontinuity: segmentDiscontinuity))
+        if playlist.entries.count == 1, let initName = output.initSegmentName {
+            stats.bytes += FileSystem.fileSize(initName, in: spec.directory)
+        }
         stats.segmentCount = playlist.entries.count
         stats.mediaDurationSec = playlist.mediaDuration
-        stats.bytes += FileSystem.fileSize(segment.name, in: spec.directory)
+        stats.bytes += FileSystem.fileSize(segment, in: spec.directory)
         refreshFrameRate()
         stats.encodeFPS = copiedFPS()
-        continuation.yield(.segmentWritten(fileName: segment.name, stats: stats))
+        continuation.yield(.segmentWritten(fileName: segment, stats: stats))
     }
 
     /// The first keyframe gives the stream's size (and the poster).

@@ -29,7 +29,7 @@ final class PullTranscoder {
         converter = FrameConverter(width: width, height: height)
         encoder = try H264Encoder(width: width, height: height, fps: fps,
                                   framesPerSegment: max(1, Int((Double(fps) * spec.recording.segmentSeconds).rounded())),
-                                  settings: spec.encoder, globalHeader: false)
+                                  settings: spec.encoder, globalHeader: spec.recording.segmentFormat == .fmp4)
         decoded = try Frame()
         packet = try Packet()
     }

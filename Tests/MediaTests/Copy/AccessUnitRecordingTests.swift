@@ -6,12 +6,14 @@ import Testing
 
 @Suite("Stream copy of access units (the RTSP publish path)")
 struct AccessUnitRecordingTests {
-    @Test("access units split from a file are recorded with identical NAL units", arguments: [CopyStreamInfo.Codec.h264, .hevc])
-    func identicalNALUnits(codec: CopyStreamInfo.Codec) async throws {
+    @Test("access units split from a file are recorded with identical NAL units",
+          arguments: [(CopyStreamInfo.Codec.h264, SegmentFormat.mpegts), (.hevc, .mpegts), (.h264, .fmp4)])
+    func identicalNALUnits(codec: CopyStreamInfo.Codec, format: SegmentFormat) async throws {
         let temp = try TemporaryDirectory()
         let source = try (codec == .h264 ? CopyTestStream.h264AAC : CopyTestStream.hevc).make(in: temp.url)
         let (streams, units) = try accessUnits(of: source, codec: codec)
-        let spec = copySpec(temp.url, id: "au-\(codec)")
+        let spec = copySpec(temp.url, id: "au-\(codec)-\(format)", format: format)
+        let initSegment = format == .fmp4 ? spec.directory.appendingPathComponent("init.mp4") : nil
         let recording = AccessUnitRecording(spec: spec, streams: streams, logger: TestLog.logger, queueCapacity: units.count + 10)
         recording.start()
         for unit in units { #expect(recording.feed(unit)) }
@@ -26,7 +28,7 @@ struct AccessUnitRecordingTests {
         #expect(stats.segmentCount == 3)
         #expect(playlistText(spec.directory)?.hasSuffix("#EXT-X-ENDLIST\n") == true)
         for name in listedSegments(spec.directory) {
-            let report = try MediaProbe.probe(spec.directory.appendingPathComponent(name))
+            let report = try MediaProbe.probe(segment: spec.directory.appendingPathComponent(name), initSegment: initSegment)
             #expect(report.decodesCleanly, "\(name): \(report)")
             #expect(report.firstVideoPacketIsKeyframe)
         }
@@ -36,7 +38,7 @@ struct AccessUnitRecordingTests {
         #expect(recorded == sent, "the recorded NAL units differ from the published ones")
         #expect(abs(stats.mediaDurationSec - 6.0) < 0.05)
         if codec == .h264 {
-            #expect(try ffprobeCodecs(spec.directory.appendingPathComponent("seg_00001.ts")) == ["h264", "aac"])
+            #expect(try ffprobeCodecs(spec.directory.appendingPathComponent("index.m3u8")) == ["h264", "aac"])
         }
     }
 

@@ -38,9 +38,9 @@ enum CopyTestStream {
     }
 }
 
-func copySpec(_ directory: URL, id: String, maxMediaSeconds: Double? = nil) -> CopySpec {
+func copySpec(_ directory: URL, id: String, maxMediaSeconds: Double? = nil, format: SegmentFormat = .mpegts) -> CopySpec {
     CopySpec(sessionId: id, directory: directory.appendingPathComponent(id), segmentSeconds: 2,
-             maxMediaSeconds: maxMediaSeconds)
+             segmentFormat: format, maxMediaSeconds: maxMediaSeconds)
 }
 
 /// Copies `source` into a recording through the demuxer feeder, `runs` times back to back (each

@@ -106,6 +106,34 @@ struct StreamCopyTests {
         #expect(abs(stats.mediaDurationSec - 6.0) < 0.05)
     }
 
+    @Test("fMP4: init.mp4 and .m4s fragments, each decoding with the init segment, audio kept")
+    func fragmentedMP4() async throws {
+        let temp = try TemporaryDirectory()
+        let source = try CopyTestStream.h264AAC.make(in: temp.url)
+        let spec = copySpec(temp.url, id: "copyfmp4", format: .fmp4)
+        let events = await copyThroughDemuxer(source, spec: spec)
+        let (outcome, stats) = try #require(events.finished)
+        #expect(outcome == .stopped)
+        let text = try #require(playlistText(spec.directory))
+        #expect(text.contains("#EXT-X-MAP:URI=\"init.mp4\""))
+        #expect(text.hasSuffix("#EXT-X-ENDLIST\n"))
+        let segments = listedSegments(spec.directory)
+        #expect(segments == (0..<3).map { String(format: "seg_%05d.m4s", $0) })
+        let initSegment = spec.directory.appendingPathComponent("init.mp4")
+        var bytes = Int64(try #require(FileManager.default.attributesOfItem(atPath: initSegment.path)[.size] as? Int))
+        for name in segments {
+            let url = spec.directory.appendingPathComponent(name)
+            let report = try MediaProbe.probe(segment: url, initSegment: initSegment)
+            #expect(report.decodesCleanly, "\(name): \(report)")
+            #expect(report.firstVideoPacketIsKeyframe)
+            #expect(report.framesDecoded == 60, "\(name): \(report.framesDecoded) frames")
+            bytes += Int64(try #require(FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int))
+        }
+        #expect(stats.bytes == bytes)
+        #expect(abs(try ffprobeDuration(spec.directory.appendingPathComponent("index.m3u8")) - 6.0) <= 0.1)
+        #expect(try ffprobeCodecs(spec.directory.appendingPathComponent("index.m3u8")) == ["h264", "aac"])
+    }
+
     @Test("maxMediaSeconds ends the copy with that much media (B-frames: short by at most the reorder depth)")
     func duration() async throws {
         let temp = try TemporaryDirectory()

@@ -117,12 +117,12 @@ struct PullPipelineTests {
         }
     }
 
-    @Test("an MJPEG source over HTTP is transcoded to H.264")
-    func mjpegTranscoded() async throws {
+    @Test("an MJPEG source over HTTP is transcoded to H.264", arguments: [SegmentFormat.mpegts, .fmp4])
+    func mjpegTranscoded(format: SegmentFormat) async throws {
         let temp = try TemporaryDirectory()
         let server = try FFmpegServer(port: try freePort(), format: "mpjpeg")
         let url = try #require(SourceURL(server.url))
-        var spec = PullSpec(url: url, recording: copySpec(temp.url, id: "pull-mjpeg", maxMediaSeconds: 4))
+        var spec = PullSpec(url: url, recording: copySpec(temp.url, id: "pull-mjpeg", maxMediaSeconds: 4, format: format))
         spec.encoder = EncoderSettings(threads: 1)
         let pipeline = PullPipeline(spec: spec, logger: TestLog.logger)
         let log = EventLog(pipeline)
@@ -136,8 +136,10 @@ struct PullPipelineTests {
         #expect(stats.stream?.transcoded == true)
         #expect(stats.stream?.videoCodec == "h264")
         #expect(abs(stats.mediaDurationSec - 4.0) < 0.2)
+        let initSegment = format == .fmp4 ? spec.recording.directory.appendingPathComponent("init.mp4") : nil
+        #expect(!listedSegments(spec.recording.directory).isEmpty)
         for name in listedSegments(spec.recording.directory) {
-            let report = try MediaProbe.probe(spec.recording.directory.appendingPathComponent(name))
+            let report = try MediaProbe.probe(segment: spec.recording.directory.appendingPathComponent(name), initSegment: initSegment)
             #expect(report.codecName == "h264")
             #expect(report.decodesCleanly, "\(name): \(report)")
         }
