@@ -58,7 +58,9 @@ public final class RTSPServer: Service, Sendable {
         } onCancelOrGracefulShutdown: {
             channel.close(promise: nil)
         }
-        registry.disconnectAll()
+        for closed in registry.disconnectAll() {
+            try? await closed.get()
+        }
         logger.info("RTSP server stopped")
     }
 

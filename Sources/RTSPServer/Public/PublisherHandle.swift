@@ -28,6 +28,8 @@ public final class PublisherHandle: Sendable {
     /// A snapshot of the counters.
     public var stats: PublisherStats { state.withLockedValue { $0.stats } }
 
+    var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
     var wasDisconnectedByServer: Bool { state.withLockedValue { $0.disconnectedByServer } }
 
     func updateStats(_ body: (inout PublisherStats) -> Void) {

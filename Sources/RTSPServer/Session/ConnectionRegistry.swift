@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// The open connections of one server, so shutdown can disconnect them all.
 final class ConnectionRegistry: Sendable {
@@ -14,8 +15,12 @@ final class ConnectionRegistry: Sendable {
 
     var count: Int { handles.withLockedValue { $0.count } }
 
-    func disconnectAll() {
+    /// Kicks every connection; the futures complete when their channels are closed.
+    func disconnectAll() -> [EventLoopFuture<Void>] {
         let all = handles.withLockedValue { Array($0.values) }
-        for handle in all { handle.disconnect() }
+        return all.map { handle in
+            handle.disconnect()
+            return handle.closeFuture
+        }
     }
 }
