@@ -49,15 +49,20 @@ test: deps
 	echo "test database: $$STREAMD_TEST_DATABASE_URL"; \
 	$(SWIFT) test --skip-build
 
+# The private cluster keeps the user's sessions: durable (fsync on), and stopped again when streamd
+# ends, Ctrl-C included. Ctrl-C reaches streamd from the terminal; a TERM or HUP to make is passed on.
 run: build
 	@mkdir -p data/recordings; \
 	if [ -z "$$STREAMD_DATABASE_URL" ]; then \
-		url="$$(scripts/pg-cluster start data/pg)" || exit 1; \
+		url="$$(scripts/pg-cluster start --durable data/pg)" || exit 1; \
+		trap 'scripts/pg-cluster stop data/pg; echo "make run: stopped its PostgreSQL cluster (data/pg); the next make run starts it again"' EXIT; \
 		psql "$$url" -Atc "SELECT 1 FROM pg_database WHERE datname = 'streamd'" | grep -q 1 \
 			|| psql "$$url" -qc "CREATE DATABASE streamd" || exit 1; \
 		export STREAMD_DATABASE_URL="$$url dbname=streamd"; \
 	fi; \
-	exec .build/release/streamd serve --config $(CONFIG)
+	.build/release/streamd serve --config $(CONFIG) </dev/null & pid=$$!; \
+	trap ':' INT; trap 'kill -TERM $$pid 2>/dev/null' TERM HUP; \
+	while kill -0 $$pid 2>/dev/null; do wait $$pid; done; wait $$pid
 
 BENCH_PACKAGES := wrk nginx-light ffmpeg
 

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The web page against the real daemon and a real recording, in real (headless) Chromium.
@@ -12,22 +13,29 @@ struct WebPageTests {
             #expect(media >= 3.5, "a 4 s recording has \(media) s of media")
             let shots = try Self.screenshotDirectory()
             var written: [String] = []
+            // A live session with a generated (long) id beside the finished one: its row has Watch and Stop,
+            // the finished one's Play and Delete; none of them may be cut off.
+            let live = try await daemon.startTestPattern()
 
             for (width, height, mobile) in [(1280, 800, false), (390, 844, true)] {
                 // The list: the row of our session, with its status and poster.
                 let file = shots.appendingPathComponent("list-\(width)x\(height).png")
                 let list = try await WebPageChromium.open(
-                    daemon.baseURL + "/", until: Self.row(id) + " && " + Self.row(id) + ".querySelector('img').complete",
-                    print: "(r => r && {status: r.dataset.status, text: r.innerText, poster: r.querySelector('img').getAttribute('src'), posterShown: !r.querySelector('img').hidden && r.querySelector('img').naturalWidth > 0})(\(Self.row(id)))",
+                    daemon.baseURL + "/", until: Self.row(id) + " && " + Self.row(id) + ".querySelector('img').complete && " + Self.row(live),
+                    print: "({row: (r => r && {status: r.dataset.status, text: r.innerText, poster: r.querySelector('img').getAttribute('src'), posterShown: !r.querySelector('img').hidden && r.querySelector('img').naturalWidth > 0})(\(Self.row(id))), liveActions: \(Self.row(live)).querySelector('.actions').innerText, clipped: \(WebPageChromium.clippedElements)})",
                     width: width, height: height, mobile: mobile, screenshot: file)
-                #expect(list.ok, "the list at \(width)x\(height) does not show \(id)")
-                let row = try #require(list.value as? [String: Any])
+                #expect(list.ok, "the list at \(width)x\(height) does not show \(id) and \(live)")
+                let page = try #require(list.value as? [String: Any])
+                #expect(page["clipped"] as? [String] == [], "cut off at \(width)x\(height): \(page["clipped"] ?? "?")")
+                #expect((page["liveActions"] as? String)?.contains("Stop") == true)
+                let row = try #require(page["row"] as? [String: Any])
                 #expect(row["status"] as? String == "completed")
                 #expect((row["text"] as? String)?.contains(id) == true)
                 #expect(row["poster"] as? String == "./\(id)/poster.jpg")
                 #expect(row["posterShown"] as? Bool == true, "the poster of \(id) did not load")
                 written.append(file.path)
             }
+            _ = try await daemon.request("POST", "/sessions/\(live)/close")
 
             for (width, height, mobile) in [(1280, 800, false), (390, 844, true)] {
                 // The player: Chromium on Linux plays HLS natively; the page keeps the playhead in the DOM.
@@ -35,9 +43,10 @@ struct WebPageTests {
                 let player = try await WebPageChromium.open(
                     daemon.baseURL + "/#/play/\(id)",
                     until: "Number(\(Self.playerState).dataset.currentTime) > 2.5 || \(Self.playerState).dataset.error",
-                    print: "Object.assign({}, \(Self.playerState).dataset)",
+                    print: "Object.assign({clipped: \(WebPageChromium.clippedElements)}, \(Self.playerState).dataset)",
                     width: width, height: height, mobile: mobile, screenshot: file, timeout: 30)
                 let state = try #require(player.value as? [String: Any])
+                #expect(state["clipped"] as? [String] == [], "cut off at \(width)x\(height): \(state["clipped"] ?? "?")")
                 #expect(state["hls"] as? String == "native", "Chromium reported no native HLS: \(state)")
                 #expect(state["error"] == nil, "the player failed: \(state)")
                 let current = Double(state["currentTime"] as? String ?? "") ?? 0
@@ -82,8 +91,8 @@ struct WebPageTests {
             let list = try await daemon.request("GET", "/sessions?token=read-secret-2").object()
             let sessions = try #require(list["sessions"] as? [[String: Any]])
             let id = try #require(sessions.first?["session_id"] as? String)
-            for _ in 0..<40 where try await daemon.request("GET", "/sessions/\(id)?token=read-secret-2").object()["status"] as? String != "completed" {
-                try await Task.sleep(for: .milliseconds(250))
+            try await Eventually.until("\(id) to complete", timeout: .seconds(30), interval: .milliseconds(250)) {
+                try await daemon.request("GET", "/sessions/\(id)?token=read-secret-2").object()["status"] as? String == "completed"
             }
             // A fresh profile has no token: the player asks for it, then plays with `?token=`.
             let play = """

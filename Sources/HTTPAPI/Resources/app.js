@@ -165,7 +165,7 @@
       idCell.append(detail);
     }
     cell(tr, "device", "Device", s.device_id + (s.source ? " · " + s.source : ""));
-    cell(tr, "num", "Started", formatTime(s.created_at));
+    cell(tr, "num when", "Started", formatTime(s.created_at));
     cell(tr, "num", "Duration", formatDuration(s.media_duration_sec));
     cell(tr, "num", "Size", formatBytes(s.bytes));
 
