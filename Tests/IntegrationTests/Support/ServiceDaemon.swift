@@ -23,6 +23,8 @@ final class ServiceDaemon: Sendable {
 
     let process: Process
     let port: Int
+    /// The daemon's RTSP publish port (`STREAMD_RTSP_LISTEN`).
+    let rtspPort: Int
     let storage: ServiceStorage
     let standardOutputFile: URL
     let standardErrorFile: URL
@@ -31,7 +33,8 @@ final class ServiceDaemon: Sendable {
     var standardOutput: String { Self.read(standardOutputFile) }
     var standardError: String { Self.read(standardErrorFile) }
 
-    private init(process: Process, port: Int, storage: ServiceStorage, standardOutputFile: URL, standardErrorFile: URL) {
+    private init(process: Process, port: Int, rtspPort: Int, storage: ServiceStorage, standardOutputFile: URL, standardErrorFile: URL) {
+        self.rtspPort = rtspPort
         self.process = process
         self.port = port
         self.storage = storage
@@ -52,11 +55,15 @@ final class ServiceDaemon: Sendable {
         var env = ProcessInfo.processInfo.environment
         // Nothing of the test runner's own service context may leak into the daemon.
         for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "STREAMD_API_TOKEN",
-                     "STREAMD_READ_TOKEN", "STREAMD_PUBLIC_URL", "STREAMD_LOG_LEVEL", "STREAMD_LISTEN"] {
+                     "STREAMD_READ_TOKEN", "STREAMD_PUBLIC_URL", "STREAMD_LOG_LEVEL", "STREAMD_LISTEN",
+                     "STREAMD_RTSP_LISTEN", "STREAMD_DEFAULT_SOURCE", "STREAMD_NODE_ID"] {
             env[name] = nil
         }
         env["STREAMD_CONFIG"] = configFile.path
         env["STREAMD_LISTEN"] = "127.0.0.1:\(port)"
+        // Every daemon gets its own RTSP port: the default 8554 would collide between parallel tests.
+        let rtspPort = try FreePort.next()
+        env["STREAMD_RTSP_LISTEN"] = environment["STREAMD_RTSP_LISTEN"] ?? "127.0.0.1:\(rtspPort)"
         env["STREAMD_DATA_DIR"] = storage.dataDirectory.path
         env["STREAMD_DATABASE_URL"] = storage.conninfo
         env.merge(environment) { _, new in new }
@@ -81,7 +88,7 @@ final class ServiceDaemon: Sendable {
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
         try process.run()
-        return ServiceDaemon(process: process, port: port, storage: storage, standardOutputFile: stdoutFile, standardErrorFile: stderrFile)
+        return ServiceDaemon(process: process, port: port, rtspPort: rtspPort, storage: storage, standardOutputFile: stdoutFile, standardErrorFile: stderrFile)
     }
 
     /// `with(storage:…)` on fresh storage, removed afterwards.
