@@ -18,6 +18,9 @@ public struct HTTPConfig: Sendable {
     public var idleTimeoutSeconds: Int64
     /// Open HTTP connections at most (shared with other servers through `ConnectionCap`).
     public var maxConnections: Int
+    /// Where publishers send RTSP (`rtsp://host:8554`), shown by the page for publish sessions; nil
+    /// when the RTSP server is off.
+    public var rtspPublishBase: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*", corsAllowWriteOrigins: [String] = [],

@@ -226,10 +226,32 @@
   });
 
   // ---- start, stop, delete -----------------------------------------------------
+  // The RTSP address publishers use, filled in by the server ("" when its RTSP server is off).
+  function rtspBase() {
+    const meta = document.querySelector('meta[name="streamd-rtsp"]');
+    const base = meta ? meta.content : "";
+    return base.startsWith("rtsp://") ? base : "";
+  }
+
+  function publishCommand(id) {
+    const base = rtspBase();
+    if (!base) return "";
+    const host = base.replace("rtsp://0.0.0.0:", "rtsp://" + location.hostname + ":");
+    return "ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=30 -c:v libx264 -preset veryfast -tune zerolatency -g 60 \\\n       -f rtsp " + host + "/" + id;
+  }
+
+  function showPublishCommand(id) {
+    const line = publishCommand(id);
+    $("publish-line").textContent = line;
+    $("publish-line").hidden = line === "";
+  }
+
   $("start-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const form = ev.currentTarget;
     const body = { source: form.source.value };
+    const pullURL = form.url.value.trim();
+    if (body.source === "pull" || pullURL !== "") { body.source = "pull"; body.url = pullURL; }
     for (const name of ["durationSec", "width", "height", "fps"]) {
       const text = form[name].value.trim();
       if (text !== "") body[name] = Number(text);
@@ -239,7 +261,13 @@
     say("Starting…", "info");
     try {
       const s = await authed("POST", "sessions", body);
-      say("Started " + s.session_id + " (" + s.source + ", " + s.width + "x" + s.height + " at " + s.fps + " fps).", "info");
+      if (s.source === "publish") {
+        say("Session " + s.session_id + " waits for a publisher: run the command below on the edge device.", "info");
+        showPublishCommand(s.session_id);
+      } else {
+        say("Started " + s.session_id + " (" + s.source + ", " + s.width + "x" + s.height + " at " + s.fps + " fps).", "info");
+        $("publish-line").hidden = true;
+      }
       await refresh();
     } catch (e) {
       say(e.message, "error");
@@ -310,6 +338,10 @@
       "started " + formatTime(s.created_at), formatDuration(s.media_duration_sec) + " of media",
       s.segment_count + " segments", formatBytes(s.bytes),
     ];
+    if (s.source_url) facts.push("from " + s.source_url);
+    if (s.video_codec) facts.push(s.video_codec + (s.audio_codec ? " + " + s.audio_codec : "") + (s.transcoded ? " (transcoded)" : " (stream copy)"));
+    if (s.reconnects) facts.push(s.reconnects + " reconnects");
+    if (s.source === "publish" && s.status === "starting" && publishCommand(s.session_id)) facts.push("publish with: " + publishCommand(s.session_id));
     if (s.error) facts.push("error: " + s.error);
     $("player-facts").replaceChildren(...facts.map((t) => { const e = document.createElement("span"); e.textContent = t; return e; }));
     playerState.dataset.status = s.status;

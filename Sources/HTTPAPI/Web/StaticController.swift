@@ -1,8 +1,18 @@
+import Foundation
 import Hummingbird
 
 /// The web page, its script and style, and the OpenAPI document, compiled into the binary so an
 /// installed daemon needs no files beside it.
 struct StaticController<Context: RequestContext>: Sendable {
+    /// The page with this node's RTSP address filled in (it shows publishers' ffmpeg command).
+    let pageBytes: [UInt8]
+
+    init(rtspPublishBase: String?) {
+        let page = String(decoding: PackageResources.index_html, as: UTF8.self)
+        let base = (rtspPublishBase ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "<", with: "")
+        pageBytes = Array(page.replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: base).utf8)
+    }
+
     /// The page runs only its own script and style (no inline code, so an injected tag cannot run),
     /// talks only to this server, and cannot be framed (clickjacking).
     static var contentSecurityPolicy: String {
@@ -25,7 +35,7 @@ struct StaticController<Context: RequestContext>: Sendable {
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
                 .contentSecurityPolicy: Self.contentSecurityPolicy, .xContentTypeOptions: "nosniff",
             ],
-            body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.index_html)))
+            body: .init(byteBuffer: ByteBuffer(bytes: pageBytes)))
     }
 
     @Sendable func script(_ request: Request, context: Context) async throws -> Response {

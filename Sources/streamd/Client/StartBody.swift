@@ -5,4 +5,6 @@ struct StartBody: Encodable, Sendable {
     var postRollSec: Double?
     var device: String?
     var deviceId: String?
+    /// The URL of a `pull` source.
+    var url: String?
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sessions
 
 /// The seed's `run-edge-once`, as a client of a running daemon: start a session, show its progress,
 /// close it cleanly on Ctrl-C, and print where to play it.
@@ -35,24 +36,47 @@ struct Record: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Logical camera id stored with the session (default: the daemon's camera.device_id).", valueName: "id"))
     var deviceId: String?
 
+    @Flag(name: .long, help: "Wait for an RTSP publisher instead of capturing: prints the URL to publish to.")
+    var publish = false
+
+    @Option(name: .long, help: ArgumentHelp("Record this stream by stream copy (rtsp://, rtmp://, srt://, http(s)://).", valueName: "url"))
+    var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("The RTSP address publishers reach (default: the daemon's host, port 8554).", valueName: "rtsp://host:port"))
+    var rtsp: String?
+
     func validate() throws {
         if let duration, !(duration.isFinite && duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
         if let postRoll, !(postRoll.isFinite && postRoll >= 0) { throw ValidationError("--post-roll must be 0 or more seconds") }
         if postRoll != nil, duration == nil { throw ValidationError("--post-roll needs --duration") }
         if camera == .noCamera, cameraDevice != nil { throw ValidationError("--camera-device does not go with --no-camera") }
+        if publish, url != nil { throw ValidationError("--publish and --url are two different sources; give one") }
+        if (publish || url != nil), camera != nil || cameraDevice != nil {
+            throw ValidationError("--publish and --url record what a device sends; they do not go with the camera options")
+        }
+        if let rtsp, !rtsp.hasPrefix("rtsp://") { throw ValidationError("--rtsp must start with rtsp://") }
     }
 
     func run() async throws {
         let api = try client.makeClient()
         // Installed before the session exists, so a Ctrl-C during the start still closes it afterwards.
         let interrupt = InterruptFlag()
-        let source = switch camera {
-        case .withCamera: "camera"
-        case .noCamera: "testsrc"
-        case nil: "auto"
+        let source = if publish { "publish" } else if url != nil { "pull" } else {
+            switch camera {
+            case .withCamera: "camera"
+            case .noCamera: "testsrc"
+            case nil: "auto"
+            }
         }
         let started = try await api.start(StartBody(
-            source: source, durationSec: duration, postRollSec: postRoll, device: cameraDevice, deviceId: deviceId))
+            source: source, durationSec: duration, postRollSec: postRoll, device: cameraDevice, deviceId: deviceId, url: url))
+        if publish {
+            // stdout carries the URL alone, so a script can hand it to its publisher.
+            let publishURL = "\(try rtsp ?? defaultRTSPBase())/\(started.sessionId)"
+            print(publishURL)
+            FileHandle.standardError.write(Data(("publish to it, for example:\n  ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=30 -c:v libx264 "
+                + "-preset veryfast -tune zerolatency -g 60 -f rtsp \(publishURL)\n").utf8))
+        }
         var display = ProgressDisplay()
         display.note("recording \(started.sessionId) from \(started.source ?? source)"
             + (started.width.map { " at \($0)x\(started.height ?? 0)" } ?? "") + (duration == nil ? "; Ctrl-C stops" : ""))
@@ -60,6 +84,14 @@ struct Record: AsyncParsableCommand {
         let ended = try await follow(started, api: api, interrupt: interrupt, display: &display)
         display.endBar()
         try report(ended)
+    }
+
+    /// Where an edge agent publishes: the configuration's RTSP address when no --server is given,
+    /// else the server's host with the default RTSP port.
+    private func defaultRTSPBase() throws -> String {
+        if client.server == nil, let base = try client.configuration.load().rtspPublishBase { return base }
+        let host = client.server.flatMap { URL(string: $0)?.host } ?? "127.0.0.1"
+        return "rtsp://\(host.contains(":") ? "[\(host)]" : host):\(Defaults.rtspListen.split(separator: ":").last ?? "8554")"
     }
 
     /// Polls the session until it ends by itself, or closes it when the user interrupts.

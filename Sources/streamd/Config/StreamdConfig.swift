@@ -113,9 +113,25 @@ struct StreamdConfig: Sendable {
     }
 
     var http: HTTPConfig {
-        HTTPConfig(
+        var config = HTTPConfig(
             host: listenHost, port: listenPort, corsAllowOrigin: corsAllowOrigin, corsAllowWriteOrigins: corsAllowWriteOrigins,
             ownOrigins: ownOrigins, apiToken: apiToken, readToken: readToken, idleTimeoutSeconds: Int64(requestIdleTimeoutSec),
             maxConnections: maxConnections)
+        config.rtspPublishBase = rtspPublishBase
+        return config
+    }
+
+    /// `rtsp://host:port` of the RTSP server as publishers reach it: the public URL's host when one
+    /// is set, else the listen address; nil when the server is off.
+    var rtspPublishBase: String? {
+        guard !rtspListen.isEmpty, let colon = rtspListen.lastIndex(of: ":") else { return nil }
+        let port = rtspListen[rtspListen.index(after: colon)...]
+        var host = String(rtspListen[..<colon])
+        if let publicURL, let start = publicURL.range(of: "://") {
+            let authority = publicURL[start.upperBound...].prefix { $0 != "/" }
+            let hostPart = authority.split(separator: "@").last.map(String.init) ?? String(authority)
+            host = hostPart.hasPrefix("[") ? String(hostPart.prefix { $0 != "]" }) + "]" : String(hostPart.prefix { $0 != ":" })
+        }
+        return "rtsp://\(host.isEmpty ? "0.0.0.0" : host):\(port)"
     }
 }
