@@ -68,9 +68,8 @@ final class PublisherSession {
             handle.updateStats { $0.bytesReceived += bytes.count }
             return
         }
-        guard var receiver = receivers[trackIndex] else { return }
-        let output = receiver.receive(bytes, at: .now)
-        receivers[trackIndex] = receiver
+        // Mutated in place: a copy out of the dictionary would copy a half-built FU-A NAL unit per packet.
+        guard let output = receivers[trackIndex]?.receive(bytes, at: .now) else { return }
         deliver(output, bytes: bytes.count, packets: output.accepted ? 1 : 0)
     }
 
@@ -91,9 +90,7 @@ final class PublisherSession {
     func finish(reason: PublisherExit) {
         guard !finished else { return }
         for index in receivers.keys.sorted() {
-            guard var receiver = receivers[index] else { continue }
-            let output = receiver.finish()
-            receivers[index] = receiver
+            guard let output = receivers[index]?.finish() else { continue }
             deliver(output, bytes: 0, packets: 0)
         }
         finished = true

@@ -96,6 +96,14 @@ final class RTSPConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         buffer.writeBuffer(&incoming)
+        // While the daemon decides (or a UDP pair binds) nothing is consumed: bound what may pile up.
+        if paused, buffer.readableBytes > server.config.maxRequestBytes + server.config.maxSDPBytes
+            + server.config.maxInterleavedFrameBytes {
+            logger.info("too much input while a request is pending, closing")
+            phase = .closing
+            context.close(promise: nil)
+            return
+        }
         processBuffer()
     }
 

@@ -117,4 +117,19 @@ import Testing
             #expect(sink.units.allSatisfy { $0.trackIndex == 0 })
         }
     }
+
+    @Test(arguments: ["udp", "tcp"])
+    func killedPublisherIsConnectionLost(transport: String) async throws {
+        let encode = try await MediaFixtures.h264()
+        let authority = TestAuthority()
+        try await ServerHarness.withServer(authority: authority) { _, port in
+            let publisher = try Self.publish(encode.container, port: port, path: "killed-\(transport)", transport: transport)
+            #expect(await eventually { (authority.sink(path: "killed-\(transport)")?.units.count ?? 0) >= 10 })
+            kill(publisher.process.processIdentifier, SIGKILL)
+            let sink = try #require(authority.sink(path: "killed-\(transport)"))
+            #expect(await eventually { sink.exit != nil })
+            #expect(sink.exit == .connectionLost)
+            #expect(sink.receivedAfterExit == 0)
+        }
+    }
 }
