@@ -7,9 +7,22 @@ import StreamdTestSupport
 final class SystemdContainer: Sendable {
     static let nspawn = "/usr/bin/systemd-nspawn"
     static var isAvailable: Bool {
-        geteuid() == 0 && FileManager.default.isExecutableFile(atPath: nspawn) && ServiceTestEnvironment.hasBinary
+        geteuid() == 0 && hasSysAdmin && FileManager.default.isExecutableFile(atPath: nspawn) && ServiceTestEnvironment.hasBinary
     }
-    static let skipReason = "needs root, systemd-nspawn (Debian systemd-container) and STREAMD_BINARY; `make test` as root has them"
+    static let skipReason = "needs root with CAP_SYS_ADMIN, systemd-nspawn (Debian systemd-container) and STREAMD_BINARY; `make test` as root has them"
+
+    /// Root inside an unprivileged container cannot mount or boot one: CAP_SYS_ADMIN (bit 21) is needed.
+    private static var hasSysAdmin: Bool {
+        do {
+            let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+                  let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+            else { return false }
+            return mask & (1 << 21) != 0
+        } catch {
+            return false
+        }
+    }
 
     /// The bind mount of `/` the container boots from (nspawn refuses `/` itself).
     let root: URL
