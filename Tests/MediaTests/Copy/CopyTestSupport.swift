@@ -1,5 +1,6 @@
 import Foundation
 import LibAV
+import StreamdTestSupport
 import Testing
 @testable import Media
 

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 @testable import Media
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import StreamdTestSupport
 import Testing
 @testable import Media
 
@@ -131,7 +132,7 @@ final class EventLog: Sendable {
     /// does not hold by then.
     @discardableResult
     func wait(seconds: Double, for what: String, _ condition: @escaping ([PipelineEvent]) -> Bool) async throws -> Bool {
-        let held = try await waitUntil(seconds: seconds) { condition(self.all) }
+        let held = await Eventually.holds(within: .milliseconds(Int(seconds * 1000)), interval: .milliseconds(20)) { condition(self.all) }
         if !held { Issue.record("not within \(seconds) s: \(what)") }
         return held
     }

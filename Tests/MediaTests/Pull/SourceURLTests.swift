@@ -1,3 +1,4 @@
+import StreamdTestSupport
 import Testing
 @testable import Media
 
