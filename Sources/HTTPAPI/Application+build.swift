@@ -39,13 +39,13 @@ public func buildRouter(
 /// stopped after it). `connections` is the process-wide connection cap, shared with other servers.
 public func buildApplication(
     manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry,
-    connections: ConnectionCounter? = nil, services: [any Service] = [], logger: Logger,
+    connections: ConnectionCap? = nil, services: [any Service] = [], logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(manager: manager, config: config, registry: registry),
         server: .cappedHTTP1(
-            counter: connections ?? ConnectionCounter(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds),
+            counter: connections ?? ConnectionCap(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "streamd"),
         services: services,
         onServerRunning: onServerRunning,

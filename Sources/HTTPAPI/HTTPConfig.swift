@@ -16,7 +16,7 @@ public struct HTTPConfig: Sendable {
     public var maxBodyBytes: Int
     /// Connections idle longer than this are closed, so slow clients cannot pin resources.
     public var idleTimeoutSeconds: Int64
-    /// Open HTTP connections at most (shared with other servers through `ConnectionCounter`).
+    /// Open HTTP connections at most (shared with other servers through `ConnectionCap`).
     public var maxConnections: Int
 
     public init(

@@ -10,7 +10,7 @@ public final class RTSPServer: Service, Sendable {
     public let config: RTSPServerConfig
     private let authority: any PublishAuthority
     private let logger: Logger
-    private let connectionCounter: ConnectionCounter
+    private let connectionCounter: any ConnectionLimit
     private let eventLoopGroup: any EventLoopGroup
     private let registry = ConnectionRegistry()
     private let binding = BindingState()
@@ -19,7 +19,7 @@ public final class RTSPServer: Service, Sendable {
     /// `config.maxConnections`.
     public init(
         config: RTSPServerConfig, authority: any PublishAuthority, logger: Logger,
-        connectionCounter: ConnectionCounter? = nil,
+        connectionCounter: (any ConnectionLimit)? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.config = config

@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The audit's flood: under a low open-file limit, twice `max_connections` idle and trickling
@@ -26,7 +27,7 @@ struct ConnectionFloodTests {
                 let maxConnections = try #require(Int(logged.1))
                 #expect(maxConnections < Self.openFileLimit / 2 + 16 && 2 * maxConnections > Self.openFileLimit - 16,
                         "cap \(maxConnections) under a limit of \(Self.openFileLimit)")
-                let id = try await daemon.startTestPattern(extra: #","width":160,"height":120,"durationSec":8"#)
+                let id = try await daemon.startTestPattern(extra: #","width":160,"height":120,"durationSec":12"#)
                 try await Eventually.until("\(id) to record") { try await daemon.session(id)["status"] as? String == "recording" }
 
                 let flood = 2 * maxConnections
@@ -63,7 +64,8 @@ struct ConnectionFloodTests {
                 #expect(session["status"] as? String == "completed", "the recording ended \(session)")
                 let playlist = try String(contentsOf: storage.recording(id).appendingPathComponent("index.m3u8"), encoding: .utf8)
                 #expect(playlist.contains("#EXT-X-ENDLIST"))
-                #expect(healthProbes >= 10, "only \(healthProbes) health probes ran")
+                // Each round opens and reads every connection: on a loaded machine a round takes seconds.
+                #expect(healthProbes >= 4, "only \(healthProbes) health probes ran during the recording")
                 #expect(refusedAndClosed >= flood / 2, "only \(refusedAndClosed) trickling connections were answered 413 and closed")
                 #expect(mostDescriptors < Self.openFileLimit - 16,
                         "the daemon held \(mostDescriptors) descriptors of \(Self.openFileLimit)")

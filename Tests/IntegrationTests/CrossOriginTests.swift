@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The audit's cross-site write: a page served from another origin drives a visitor's browser

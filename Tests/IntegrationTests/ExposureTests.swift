@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// The audit's smaller findings, each as plain requests against the real binary: token comparison,

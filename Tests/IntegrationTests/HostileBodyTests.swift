@@ -1,4 +1,5 @@
 import Foundation
+import StreamdTestSupport
 import Testing
 
 /// Bodies built to cost the server: refused requests whose bodies never end, malformed chunked
@@ -58,19 +59,24 @@ struct HostileBodyTests {
         }
     }
 
-    /// 511 levels of nesting cost the audit 2–4 s of CPU; now the parser stops at level 33.
+    /// 511 levels of nesting cost the audit 2–4 s of CPU each; now the parser stops at level 33. Each
+    /// round trip is timed and the fastest must be under 50 ms: on a loaded machine a single request
+    /// may wait for a core, but 2 s of parsing cannot hide in all of them.
     @Test func deeplyNestedJSONIsRefusedQuickly() async throws {
         try await ServiceDaemon.with { daemon in
             let deep = #"{"a":"# + String(repeating: "[", count: 510) + String(repeating: "]", count: 510) + "}"
             #expect(try await daemon.request("GET", "/healthz").status == 200)
-            for _ in 0..<3 {
+            var times: [Duration] = []
+            for _ in 0..<5 {
                 let started = ContinuousClock.now
                 let response = try await daemon.request("POST", "/sessions", json: deep)
-                let elapsed = ContinuousClock.now - started
+                times.append(ContinuousClock.now - started)
                 #expect(response.status == 400)
                 #expect(((try response.object()["error"] as? [String: Any])?["code"] as? String) == "json_too_deep")
-                #expect(elapsed < .milliseconds(50), "a 511-deep body took \(elapsed)")
             }
+            let fastest = try #require(times.min())
+            #expect(fastest < .milliseconds(50), "a 511-deep body took at best \(fastest) (all: \(times))")
+            #expect(times.allSatisfy { $0 < .seconds(1) }, "a 511-deep body took \(times)")
             // 32 levels are still parsed: the refusal is about the source, not the nesting.
             let atLimit = #"{"source":"webcam","x":"# + String(repeating: "[", count: 31) + String(repeating: "]", count: 31) + "}"
             let parsed = try await daemon.request("POST", "/sessions", json: atLimit)

@@ -28,7 +28,7 @@ struct CappedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with every connection counted against `counter`.
-    static func cappedHTTP1(counter: ConnectionCounter, idleTimeoutSeconds: Int64) -> HTTPServerBuilder {
+    static func cappedHTTP1(counter: ConnectionCap, idleTimeoutSeconds: Int64) -> HTTPServerBuilder {
         let registry = ConnectionRegistry(counter: counter)
         return HTTPServerBuilder { responder in
             CappedHTTP1Channel(

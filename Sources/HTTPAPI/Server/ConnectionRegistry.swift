@@ -3,7 +3,7 @@ import NIOCore
 import Recorder
 import Synchronization
 
-/// The HTTP server's open connections under the shared `ConnectionCounter`. At the cap a new
+/// The HTTP server's open connections under the shared `ConnectionCap`. At the cap a new
 /// connection takes the slot of the connection that has been idle longest (no request in flight,
 /// or a request head still arriving), which is closed: idle sockets cannot lock out real clients,
 /// and the number of descriptors never passes the cap. Only when every connection is busy is the new
@@ -19,10 +19,10 @@ final class ConnectionRegistry: Sendable {
     /// One connection's share of the counter, given back exactly once: when the connection closes,
     /// unless it was handed to the connection that evicted it.
     final class Slot: Sendable {
-        private let counter: ConnectionCounter
+        private let counter: ConnectionCap
         private let held = Atomic<Bool>(true)
 
-        init(counter: ConnectionCounter) { self.counter = counter }
+        init(counter: ConnectionCap) { self.counter = counter }
 
         func release() {
             if held.exchange(false, ordering: .acquiringAndReleasing) { counter.release() }
@@ -32,12 +32,12 @@ final class ConnectionRegistry: Sendable {
         func handOver() -> Bool { held.exchange(false, ordering: .acquiringAndReleasing) }
     }
 
-    let counter: ConnectionCounter
+    let counter: ConnectionCap
     private let state = Mutex<(entries: [ObjectIdentifier: Entry], sequence: UInt64)>(([:], 0))
     private let evicted = Counter(label: "streamd_http_connections_evicted_total")
     private let refused = Counter(label: "streamd_http_connections_refused_total")
 
-    init(counter: ConnectionCounter) {
+    init(counter: ConnectionCap) {
         self.counter = counter
     }
 

@@ -1,7 +1,18 @@
 import NIOConcurrencyHelpers
 
-/// A cap on open connections that several servers (RTSP, HTTP) can share.
-public final class ConnectionCounter: Sendable {
+/// A cap on open connections that several servers (RTSP, HTTP) can share: the daemon passes its
+/// process-wide counter; the server's own `ConnectionCounter` is the default.
+public protocol ConnectionLimit: Sendable {
+    /// Connections allowed at once.
+    var limit: Int { get }
+    /// Takes a slot; false when the cap is reached (the caller closes the connection at once).
+    func tryAcquire() -> Bool
+    /// Gives back a slot taken by a successful `tryAcquire`.
+    func release()
+}
+
+/// A cap on open connections for this server alone.
+public final class ConnectionCounter: ConnectionLimit {
     public let limit: Int
     private let open = NIOLockedValueBox(0)
 

@@ -30,8 +30,8 @@ struct Serve: AsyncParsableCommand {
         http.maxConnections = try FileLimit.connectionCap(
             configured: config.maxConnections,
             reserve: FileLimit.reserve(maxSessions: config.maxSessions, databasePoolSize: config.databasePoolSize), logger: logger)
-        // One counter for every server of the process (HTTP now, RTSP later).
-        let connections = ConnectionCounter(limit: http.maxConnections)
+        // One counter for every server of the process: HTTP and RTSP.
+        let connections = ConnectionCap(limit: http.maxConnections)
 
         let pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, logger: Logger(label: "streamd.db"))
         let repository = PostgresSessionRepository(pool: pool)
@@ -60,7 +60,8 @@ struct Serve: AsyncParsableCommand {
         if let rtsp = try config.rtspServerConfig {
             // A port that cannot be bound ends the daemon at start, like the HTTP one.
             services.append(.init(service: RTSPServer(
-                config: rtsp, authority: PublishGateway(manager: manager), logger: Logger(label: "streamd.rtsp"))))
+                config: rtsp, authority: PublishGateway(manager: manager), logger: Logger(label: "streamd.rtsp"),
+                connectionCounter: connections)))
         }
         services.append(.init(service: app))
         // Shut down in reverse: the HTTP server stops taking requests first, then publishers are let go,

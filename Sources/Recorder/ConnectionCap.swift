@@ -1,9 +1,10 @@
+import RTSPServer
 import Synchronization
 
 /// Open client connections of every server of this process (HTTP now, RTSP later), against one cap
 /// (`limits.max_connections`) kept below the file limit, so a flood of connections cannot take the
 /// descriptors recordings and the journal need.
-public final class ConnectionCounter: Sendable {
+public final class ConnectionCap: Sendable {
     public let limit: Int
     private let count = Atomic<Int>(0)
 
@@ -28,3 +29,6 @@ public final class ConnectionCounter: Sendable {
         count.subtract(1, ordering: .acquiringAndReleasing)
     }
 }
+
+/// The RTSP server takes its connections from the same cap as the HTTP server.
+extension ConnectionCap: ConnectionLimit {}
