@@ -153,3 +153,45 @@ private func programDate(_ segment: PlaylistFile.Segment) -> Date? {
     formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
     return formatter.date(from: String(tag.dropFirst("#EXT-X-PROGRAM-DATE-TIME:".count)))
 }
+
+@Suite("Pull from GStreamer's RTSP server", .serialized, .enabled(if: GStreamerRTSPServer.available, "needs python3-gi, gir1.2-gst-rtsp-server-1.0 and x264enc"))
+struct RTSPPullTests {
+    @Test("an authenticated RTSP camera is pulled over TCP; its password appears nowhere")
+    func authenticated() async throws {
+        let temp = try TemporaryDirectory()
+        let server = try GStreamerRTSPServer(directory: temp.url, user: "admin", password: "rtsp-pa55")
+        let url = try #require(SourceURL("rtsp://admin:rtsp-pa55@127.0.0.1:\(server.port)/cam"))
+        let spec = PullSpec(url: url, recording: copySpec(temp.url, id: "pull-rtsp", maxMediaSeconds: 4))
+        let pipeline = PullPipeline(spec: spec, logger: TestLog.logger)
+        let log = EventLog(pipeline)
+        let info = try await pipeline.open()
+        #expect(info.formatName == "rtsp")
+        #expect(info.videoCodec == "h264" && !info.transcoded)
+        pipeline.start()
+        try await log.waitForEnd(seconds: 30)
+        let (outcome, stats) = try #require(log.all.finished)
+        #expect(outcome == .reachedDuration)
+        #expect(stats.stream?.width == 320 && stats.stream?.height == 240)
+        let directory = spec.recording.directory
+        let text = try #require(playlistText(directory))
+        #expect(text.hasSuffix("#EXT-X-ENDLIST\n"))
+        for name in listedSegments(directory) {
+            #expect(try MediaProbe.probe(directory.appendingPathComponent(name)).decodesCleanly, "\(name)")
+        }
+        #expect(!text.contains("rtsp-pa55"))
+        #expect(TestLog.records { $0.message.contains("rtsp-pa55") || $0.metadata.values.contains { $0.contains("rtsp-pa55") } }.isEmpty)
+        withExtendedLifetime(server) {}
+    }
+
+    @Test("a wrong password is refused at open with the server's 401, not echoed")
+    func wrongPassword() async throws {
+        let temp = try TemporaryDirectory()
+        let server = try GStreamerRTSPServer(directory: temp.url, user: "admin", password: "right")
+        let url = try #require(SourceURL("rtsp://admin:wrong-pa55@127.0.0.1:\(server.port)/cam"))
+        let pipeline = PullPipeline(spec: PullSpec(url: url, recording: copySpec(temp.url, id: "pull-401")), logger: TestLog.logger)
+        let error = try await #require(throws: PullError.self) { try await pipeline.open() }
+        #expect(error.description.contains("401"), "\(error)")
+        #expect(!error.description.contains("wrong-pa55"))
+        withExtendedLifetime(server) {}
+    }
+}
