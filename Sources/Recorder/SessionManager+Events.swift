@@ -83,7 +83,10 @@ extension SessionManager {
     func finish(_ sessionId: String, outcome: PipelineOutcome, stats: PipelineStats?) async -> Session? {
         guard let recording = live[sessionId] else { return nil }
         recording.publishTimer?.cancel()
-        recording.publisher?.disconnect()
+        if let publisher = recording.publisher {
+            countTraffic(of: publisher)
+            publisher.disconnect()
+        }
         if let stats { apply(stats, to: sessionId) }
         let status: SessionStatus
         var reason: String?

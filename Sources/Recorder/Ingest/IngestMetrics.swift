@@ -5,6 +5,9 @@ import Metrics
 struct IngestMetrics: Sendable {
     let publishers = Gauge(label: "streamd_ingest_publishers")
     let publishReconnects = Counter(label: "streamd_ingest_reconnects_total")
+    let publishBytes = Counter(label: "streamd_ingest_bytes_total")
+    let rtpPackets = Counter(label: "streamd_ingest_rtp_packets_total")
+    let rtpPacketsLost = Counter(label: "streamd_ingest_rtp_packets_lost_total")
     let pullReconnects = Counter(label: "streamd_pull_reconnects_total")
     let pullOpenFailures = Counter(label: "streamd_pull_open_failures_total")
 }

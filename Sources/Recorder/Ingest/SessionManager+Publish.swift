@@ -127,8 +127,9 @@ extension SessionManager {
 
     /// The publisher is gone: the session waits `reconnectGraceSec` for it, then completes.
     func publisherLeft(_ sessionId: String, generation: Int, exit: PublisherExit) async {
-        guard let entry = live[sessionId], entry.publisherGeneration == generation, entry.publisher != nil else { return }
+        guard let entry = live[sessionId], entry.publisherGeneration == generation, let handle = entry.publisher else { return }
         live[sessionId]?.publisher = nil
+        countTraffic(of: handle)
         ingestMetrics.publishers.record(connectedPublishers)
         let logger = sessionLogger(sessionId)
         if entry.closeRequested || shuttingDown {
@@ -146,6 +147,14 @@ extension SessionManager {
             try? await Task.sleep(for: .seconds(grace))
             await self.graceExpired(sessionId, generation: generation)
         }
+    }
+
+    /// A publisher's totals go into the counters when it leaves (its stats are final then).
+    func countTraffic(of handle: PublisherHandle) {
+        let stats = handle.stats
+        ingestMetrics.publishBytes.increment(by: stats.bytesReceived)
+        ingestMetrics.rtpPackets.increment(by: stats.packetsReceived)
+        ingestMetrics.rtpPacketsLost.increment(by: stats.packetsLost)
     }
 
     private func graceExpired(_ sessionId: String, generation: Int) async {
