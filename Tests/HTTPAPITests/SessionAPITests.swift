@@ -117,6 +117,14 @@ struct SessionAPITests {
         (#"{"source":"webcam"}"#, 422, "invalid_source"),
         (#"{"source":"camera"}"#, 422, "camera_unavailable"),
         (#"{"source":"camera","device":"/etc/passwd"}"#, 422, "invalid_device"),
+        (#"{"source":"pull"}"#, 422, "invalid_source_url"),
+        (#"{"source":"pull","url":"file:///etc/passwd"}"#, 422, "invalid_source_url"),
+        (#"{"source":"ftp://camera/stream"}"#, 422, "invalid_source_url"),
+        (#"{"source":"rtsp://"}"#, 422, "invalid_source_url"),
+        (#"{"source":"rtsp://a/x","url":"rtsp://b/y"}"#, 422, "invalid_source"),
+        (#"{"source":"testsrc","url":"rtsp://camera/stream"}"#, 422, "invalid_source"),
+        (#"{"url":42}"#, 400, "wrong_type"),
+        (#"{"source":"http://127.0.0.1:9/unreachable"}"#, 422, "source_unreachable"),
     ] as [(String, Int, String)])
     func badStartRequestsAreRefusedWithoutState(body: String, status: Int, code: String) async throws {
         let daemon = try TestDaemon()
@@ -130,6 +138,27 @@ struct SessionAPITests {
             if FileManager.default.fileExists(atPath: recordings) {
                 #expect(try FileManager.default.contentsOfDirectory(atPath: recordings).isEmpty)
             }
+        }
+    }
+
+    /// A publish session exists at once, waits for its publisher, and can be closed before one came:
+    /// it ends completed with an ended, empty playlist (every ended session has one).
+    @Test func publishSessionWaitsAndClosesWithAnEndedPlaylist() async throws {
+        let daemon = try TestDaemon()
+        try await daemon.test { client in
+            let started = try await client.send(.post, "/sessions", json: #"{"sessionId":"pub-1","source":"publish"}"#)
+            #expect(started.status.code == 201)
+            #expect(started.json["status"] as? String == "starting")
+            #expect(started.json["source"] as? String == "publish")
+            #expect(started.json["device_id"] as? String == "pub-1")
+            #expect(started.json["reconnects"] as? Int == 0)
+            #expect(await daemon.manager.activeCount == 1)
+            let closed = try await client.send(.post, "/sessions/pub-1/close")
+            #expect(closed.status.code == 200)
+            #expect(closed.json["status"] as? String == "completed")
+            let playlist = daemon.dataDirectory.appendingPathComponent("recordings/pub-1/index.m3u8")
+            #expect(try String(contentsOf: playlist, encoding: .utf8).contains("#EXT-X-ENDLIST"))
+            #expect(await daemon.manager.activeCount == 0)
         }
     }
 
