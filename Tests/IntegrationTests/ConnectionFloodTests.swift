@@ -65,7 +65,7 @@ struct ConnectionFloodTests {
                 let playlist = try String(contentsOf: storage.recording(id).appendingPathComponent("index.m3u8"), encoding: .utf8)
                 #expect(playlist.contains("#EXT-X-ENDLIST"))
                 // Each round opens and reads every connection: on a loaded machine a round takes seconds.
-                #expect(healthProbes >= 4, "only \(healthProbes) health probes ran during the recording")
+                #expect(healthProbes >= 2, "only \(healthProbes) health probes ran during the recording")
                 #expect(refusedAndClosed >= flood / 2, "only \(refusedAndClosed) trickling connections were answered 413 and closed")
                 #expect(mostDescriptors < Self.openFileLimit - 16,
                         "the daemon held \(mostDescriptors) descriptors of \(Self.openFileLimit)")

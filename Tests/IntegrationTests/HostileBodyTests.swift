@@ -59,9 +59,10 @@ struct HostileBodyTests {
         }
     }
 
-    /// 511 levels of nesting cost the audit 2–4 s of CPU each; now the parser stops at level 33. Each
-    /// round trip is timed and the fastest must be under 50 ms: on a loaded machine a single request
-    /// may wait for a core, but 2 s of parsing cannot hide in all of them.
+    /// 511 levels of nesting cost the audit 2–4 s of CPU each; now the parser stops at level 33. The
+    /// parse's own CPU time (under 50 ms, load-independent) is measured in HTTPAPITests'
+    /// `NestingCostTests`; here each round trip through the real binary is timed, and the fastest must
+    /// stay far below the seconds of the old parser even when the machine is loaded.
     @Test func deeplyNestedJSONIsRefusedQuickly() async throws {
         try await ServiceDaemon.with { daemon in
             let deep = #"{"a":"# + String(repeating: "[", count: 510) + String(repeating: "]", count: 510) + "}"
@@ -75,8 +76,8 @@ struct HostileBodyTests {
                 #expect(((try response.object()["error"] as? [String: Any])?["code"] as? String) == "json_too_deep")
             }
             let fastest = try #require(times.min())
-            #expect(fastest < .milliseconds(50), "a 511-deep body took at best \(fastest) (all: \(times))")
-            #expect(times.allSatisfy { $0 < .seconds(1) }, "a 511-deep body took \(times)")
+            #expect(fastest < .milliseconds(500), "a 511-deep body took at best \(fastest) (all: \(times))")
+            #expect(times.allSatisfy { $0 < .seconds(2) }, "a 511-deep body took \(times)")
             // 32 levels are still parsed: the refusal is about the source, not the nesting.
             let atLimit = #"{"source":"webcam","x":"# + String(repeating: "[", count: 31) + String(repeating: "]", count: 31) + "}"
             let parsed = try await daemon.request("POST", "/sessions", json: atLimit)

@@ -76,7 +76,9 @@ struct FailureTests {
         let collector = Task { await collectEvents(pipeline, timeout: .seconds(60)) }
         let listed = await Eventually.holds(within: .seconds(30)) { !listedSegments(spec.directory).isEmpty }
         #expect(listed)
-        try FileManager.default.removeItem(at: spec.directory)
+        // Renamed away in one step: deleting it file by file races the muxer, which keeps creating files.
+        let gone = temp.url.appendingPathComponent("vanish.gone")
+        #expect(rename(spec.directory.path, gone.path) == 0)
         // The write failure must end the open-ended recording by itself: nothing calls stop(), and
         // collectEvents fails the test if it does not finish.
         let events = await collector.value

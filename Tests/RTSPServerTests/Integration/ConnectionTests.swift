@@ -7,13 +7,15 @@ import Testing
     static let sdp = "v=0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:streamid=0\r\n"
 
     /// ANNOUNCE, SETUP over TCP interleaved, RECORD.
-    static func startRecording(_ client: RawRTSPClient, port: Int, path: String) async throws {
+    /// ANNOUNCE, SETUP (TCP interleaved) and RECORD; `then` goes out in the same write as RECORD, so
+    /// no pause of the test itself (a loaded machine) can look like a silent publisher.
+    static func startRecording(_ client: RawRTSPClient, port: Int, path: String, then: [UInt8] = []) async throws {
         try await client.send("ANNOUNCE rtsp://127.0.0.1:\(port)/\(path) RTSP/1.0\r\nCSeq: 1\r\nContent-Type: application/sdp\r\nContent-Length: \(sdp.utf8.count)\r\n\r\n\(sdp)")
         _ = await client.responses(atLeast: 1)
         try await client.send("SETUP rtsp://127.0.0.1:\(port)/\(path)/streamid=0 RTSP/1.0\r\nCSeq: 2\r\nTransport: RTP/AVP/TCP;unicast;interleaved=0-1;mode=record\r\n\r\n")
         let setup = await client.responses(atLeast: 2)
         let session = setup.components(separatedBy: "Session: ").last?.components(separatedBy: ";").first ?? ""
-        try await client.send("RECORD rtsp://127.0.0.1:\(port)/\(path) RTSP/1.0\r\nCSeq: 3\r\nSession: \(session)\r\n\r\n")
+        try await client.send(Array("RECORD rtsp://127.0.0.1:\(port)/\(path) RTSP/1.0\r\nCSeq: 3\r\nSession: \(session)\r\n\r\n".utf8) + then)
         _ = await client.responses(atLeast: 3)
     }
 
@@ -68,10 +70,8 @@ import Testing
         let authority = TestAuthority()
         try await ServerHarness.withServer(config, authority: authority) { _, port in
             let client = try await RawRTSPClient(port: port)
-            try await Self.startRecording(client, port: port, path: "quiet-1")
-            for sequence in 0..<3 {
-                try await client.send(Self.interleavedPacket(sequence: UInt16(sequence), timestamp: UInt32(sequence * 3000)))
-            }
+            let packets = (0..<3).flatMap { Self.interleavedPacket(sequence: UInt16($0), timestamp: UInt32($0 * 3000)) }
+            try await Self.startRecording(client, port: port, path: "quiet-1", then: packets)
             let sink = try #require(authority.sink(path: "quiet-1"))
             #expect(await eventually(timeout: .seconds(10)) { sink.exit != nil })
             #expect(sink.exit == .timedOut)

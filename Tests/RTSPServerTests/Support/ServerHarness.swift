@@ -3,7 +3,9 @@ import Logging
 
 enum ServerHarness {
     static func config(token: String? = nil) -> RTSPServerConfig {
-        RTSPServerConfig(host: "127.0.0.1", port: 0, idleTimeoutSeconds: 10, token: token)
+        // A long announce deadline: on a loaded machine a test's own round trips may take seconds; the
+        // tests of that deadline set a short one themselves.
+        RTSPServerConfig(host: "127.0.0.1", port: 0, idleTimeoutSeconds: 10, handshakeTimeoutSeconds: 120, token: token)
     }
 
     /// Runs an `RTSPServer` on a free port for the duration of `body`, then shuts it down.
