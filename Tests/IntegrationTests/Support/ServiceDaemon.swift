@@ -210,7 +210,7 @@ final class ServiceDaemon: Sendable {
     }
 
     /// Waits until the session's playlist lists at least `count` segments (as the API reports).
-    func waitForSegments(_ id: String, atLeast count: Int, timeout: Duration = .seconds(30)) async throws {
+    func waitForSegments(_ id: String, atLeast count: Int, timeout: Duration = .seconds(120)) async throws {
         try await Eventually.until("\(id) to list \(count) segment(s)", timeout: timeout, interval: .milliseconds(200)) {
             (try await session(id)["segment_count"] as? Int ?? 0) >= count
         }

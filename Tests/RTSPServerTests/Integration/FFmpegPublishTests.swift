@@ -5,8 +5,9 @@ import Testing
 /// The real ffmpeg CLI publishes to the server; what the sink gets is compared with ffmpeg's own
 /// elementary-stream output of the same encode.
 @Suite(.serialized) struct FFmpegPublishTests {
-    static func publish(_ file: URL, port: Int, path: String, transport: String?, extra: [String] = []) throws -> ChildProcess {
-        var arguments = ["-hide_banner", "-loglevel", "error", "-re", "-i", file.path, "-c", "copy"] + extra
+    static func publish(_ file: URL, port: Int, path: String, transport: String?, extra: [String] = [],
+                        inputOptions: [String] = []) throws -> ChildProcess {
+        var arguments = ["-hide_banner", "-loglevel", "error", "-re"] + inputOptions + ["-i", file.path, "-c", "copy"] + extra
         if let transport { arguments += ["-rtsp_transport", transport] }
         arguments += ["-f", "rtsp", "rtsp://127.0.0.1:\(port)/\(path)"]
         return try ChildProcess(MediaFixtures.ffmpeg, arguments)
