@@ -11,7 +11,8 @@ BINARY ?=
 APT_PACKAGES := pkg-config systemd libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev \
 	libavutil-dev libswscale-dev libpq-dev postgresql ffmpeg chromium nginx-light python3-venv \
 	systemd-container stress-ng gstreamer1.0-tools gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav \
+	python3-gi gir1.2-gst-rtsp-server-1.0
 PY_VENV := .build-venv
 PY_PACKAGES := schemathesis
 
