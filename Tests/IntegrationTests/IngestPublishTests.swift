@@ -80,7 +80,8 @@ struct IngestPublishTests {
 
             // Without the query, the device is the session id.
             try await MediaChild.with("ffmpeg-auto", MediaChild.ffmpegPublish(to: daemon.rtspURL("auto-2"), seconds: 1.5)) { publisher in
-                #expect(try await publisher.exitStatus(within: .seconds(20)) == 0, "\(publisher.tailOfOutput)")
+                let status = try await publisher.exitStatus(within: .seconds(20))
+                #expect(status == 0, "\(publisher.tailOfOutput)")
             }
             let auto = try await daemon.session("auto-2")
             #expect(auto["device_id"] as? String == "auto-2" && auto["source"] as? String == "publish", "\(auto)")
@@ -149,7 +150,8 @@ struct IngestPublishTests {
         try await ServiceDaemon.with(config: Self.config) { daemon in
             // An ended session's path stays taken.
             try await MediaChild.with("ffmpeg-short", MediaChild.ffmpegPublish(to: daemon.rtspURL("ended-1"), seconds: 1.5)) { publisher in
-                #expect(try await publisher.exitStatus(within: .seconds(20)) == 0)
+                let status = try await publisher.exitStatus(within: .seconds(20))
+                #expect(status == 0)
             }
             _ = try await daemon.close("ended-1")
 
@@ -167,11 +169,13 @@ struct IngestPublishTests {
                     #expect(refused.output.contains("415"), "\(refused.tailOfOutput)")
                 }
                 try await MediaChild.with("publisher-ended", MediaChild.ffmpegPublish(to: daemon.rtspURL("ended-1"), seconds: 2)) { refused in
-                    #expect(try await refused.exitStatus(within: .seconds(15)) != 0, "\(refused.tailOfOutput)")
+                    let status = try await refused.exitStatus(within: .seconds(15))
+                #expect(status != 0, "\(refused.tailOfOutput)")
                 }
                 try await Self.sendHostileBytes(to: daemon.rtspPort)
                 #expect(try await daemon.request("GET", "/healthz").status == 200)
-                #expect(try await first.exitStatus(within: .seconds(20)) == 0, "\(first.tailOfOutput)")
+                let status = try await first.exitStatus(within: .seconds(20))
+                #expect(status == 0, "\(first.tailOfOutput)")
             }
             #expect(try await daemon.request("GET", "/sessions/mpeg4-1").status == 404)
             #expect(try await daemon.session("ended-1")["status"] as? String == "completed")
@@ -191,7 +195,8 @@ struct IngestPublishTests {
             for credentials in [nil, "edge:wrong-token"] as [String?] {
                 let url = daemon.rtspURL("tok-1", credentials: credentials)
                 try await MediaChild.with("publisher-unauthorized", MediaChild.ffmpegPublish(to: url, seconds: 2)) { refused in
-                    #expect(try await refused.exitStatus(within: .seconds(15)) != 0)
+                    let status = try await refused.exitStatus(within: .seconds(15))
+                #expect(status != 0)
                     #expect(refused.output.contains("401"), "\(refused.tailOfOutput)")
                 }
             }
@@ -200,7 +205,8 @@ struct IngestPublishTests {
 
             let url = daemon.rtspURL("tok-1", credentials: "edge:\(token)")
             try await MediaChild.with("publisher-authorized", MediaChild.ffmpegPublish(to: url, seconds: 2)) { publisher in
-                #expect(try await publisher.exitStatus(within: .seconds(20)) == 0, "\(publisher.tailOfOutput)")
+                let status = try await publisher.exitStatus(within: .seconds(20))
+                #expect(status == 0, "\(publisher.tailOfOutput)")
             }
             let session = try await daemon.request("GET", "/sessions/tok-1", token: token).object()
             #expect((session["segment_count"] as? Int ?? 0) >= 1, "\(session)")
@@ -234,7 +240,8 @@ struct IngestPublishTests {
             let command = ["ffmpeg", "-hide_banner", "-nostdin", "-re", "-i", source, "-c", "copy",
                            "-rtsp_transport", "tcp", "-f", "rtsp", daemon.rtspURL("bits-1")]
             try await MediaChild.with("publisher-copy", command) { publisher in
-                #expect(try await publisher.exitStatus(within: .seconds(20)) == 0, "\(publisher.tailOfOutput)")
+                let status = try await publisher.exitStatus(within: .seconds(20))
+                #expect(status == 0, "\(publisher.tailOfOutput)")
             }
             _ = try await daemon.close("bits-1")
             let playlist = try daemon.endedPlaylist("bits-1")

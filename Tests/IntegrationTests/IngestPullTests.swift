@@ -196,7 +196,7 @@ final class SilentListener {
     let port: Int
 
     init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServiceTestFailure("socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -212,6 +212,7 @@ final class SilentListener {
             Glibc.close(fd)
             throw ServiceTestFailure("cannot listen: \(String(cString: strerror(errno)))")
         }
+        self.fd = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 

@@ -1,5 +1,8 @@
 import Foundation
 import StreamdTestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// A publisher or a source for the ingest tests (ffmpeg, gst-launch-1.0, python3): started in the
 /// background, its output in a scratch file, stopped by the test with a signal of its choosing.
