@@ -92,7 +92,7 @@ struct IngestPullTests {
                     return (session["segment_count"] as? Int ?? 0) >= 2 ? session : nil
                 }
                 var outputs: [(String, String)] = []
-                for path in ["/sessions/secret-1", "/sessions", "/metrics", "/", "/secret-1/index.m3u8", "/secret-1/live.m3u8"] {
+                for path in ["/sessions/secret-1", "/sessions", "/metrics", "/", "/secret-1/index.m3u8"] {
                     let response = try await daemon.request("GET", path, token: token)
                     #expect(response.status == 200, "\(path) → \(response.status)")
                     outputs.append((path, response.text))
