@@ -45,6 +45,7 @@ struct IngestPullTests {
                 #expect(created["source_url"] as? String == url, "\(created)")
                 #expect(created["video_codec"] as? String == "h264", "\(created)")
                 #expect(created["transcoded"] as? Bool == false, "\(created)")
+                #expect(created["audio_codec"] is NSNull, "\(created)")
                 #expect(created["device_id"] as? String == "127.0.0.1", "\(created)")
                 _ = try await daemon.waitForRecording("pull-http", segments: 2)
             }
