@@ -103,6 +103,8 @@ final class CopySegmenter {
     /// fall short of the limit by the reorder depth (a frame or two).
     func write(_ packet: Packet, isVideo: Bool) throws -> PipelineOutcome? {
         guard let stream = isVideo ? video : audio, let pts = packet.pts ?? packet.dts else { return nil }
+        // An empty packet would be muxed as an access unit without a picture (MPEG-TS adds only an AUD).
+        guard packet.size > 0 else { return nil }
         let dts = packet.dts ?? pts
         let pts90 = Rational.rescale(pts, from: stream.timeBase, to: CopySegmentFile.timeBase)
         let dts90 = Rational.rescale(dts, from: stream.timeBase, to: CopySegmentFile.timeBase)

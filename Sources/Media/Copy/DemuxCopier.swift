@@ -68,6 +68,9 @@ final class DemuxCopier {
                 continue
             case .packet:
                 defer { packet.unref() }
+                // Interrupted by a stop, av_read_frame flushes its parser: what comes back then is the
+                // tail of an unfinished access unit (often no picture at all), which no player can decode.
+                if shouldStop() { return .outcome(.stopped) }
                 onPacket()
                 let isVideo = packet.streamIndex == video.index
                 guard isVideo || packet.streamIndex == audio?.index else { continue }

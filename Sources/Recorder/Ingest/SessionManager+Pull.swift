@@ -40,7 +40,8 @@ extension SessionManager {
 
         var session = newSession(sessionId, start, source: "pull")
         session.sourceUrl = url.redacted
-        session.videoCodec = info.videoCodec
+        // The recording's codec, not the source's: a transcoded source is recorded as H.264.
+        session.videoCodec = info.transcoded ? "h264" : info.videoCodec
         session.audioCodec = info.audioCodec
         session.transcoded = info.transcoded
         if info.width > 0 { session.width = info.width }

@@ -79,6 +79,9 @@ import Testing
         gst.track.controlURL = "stream=0"
         #expect(ControlURLMatcher.track(forSetup: "rtsp://localhost:8554/gst-1/stream=0", announceURI: "rtsp://localhost:8554/gst-1",
                                         tracks: [gst]) != nil)
+        // GStreamer's rtspclientsink puts the control before the ANNOUNCE URL's query.
+        #expect(ControlURLMatcher.track(forSetup: "rtsp://localhost:8554/gst-1/stream=0?deviceId=a",
+                                        announceURI: "rtsp://localhost:8554/gst-1?deviceId=a", tracks: [gst]) != nil)
         var absolute = TrackFixtures.video(.h264)
         absolute.track.controlURL = "rtsp://10.0.0.1:554/cam/trackID=1"
         #expect(ControlURLMatcher.track(forSetup: "rtsp://127.0.0.1:8554/cam/trackID=1", announceURI: "rtsp://127.0.0.1:8554/cam",
