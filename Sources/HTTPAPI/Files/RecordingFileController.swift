@@ -38,7 +38,10 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
             var playlist = try await readPlaylist(file)
             let ended = playlist.contains("#EXT-X-ENDLIST")
             headers[.cacheControl] = ended ? "\(cacheScope), max-age=86400" : "\(isPrivate ? "private, " : "")no-cache"
-            if !ended { playlist = LivePlaylist.startNearLiveEdge(playlist) }
+            if !ended {
+                // live.m3u8 is the sliding window of the live recording; once ended, the whole recording.
+                playlist = file.isLiveWindow ? LivePlaylist.slidingWindow(playlist) : LivePlaylist.startNearLiveEdge(playlist)
+            }
             if let token = request.uri.queryParameters.get("token"), !token.isEmpty {
                 playlist = PlaylistTokens.append(token: token, to: playlist)
             }
@@ -105,6 +108,8 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         var size: Int
         var modified: timespec
         var isPlaylist: Bool
+        /// Asked for as `live.m3u8`: served from `index.m3u8` as a sliding window.
+        var isLiveWindow = false
     }
 
     /// Names are checked before touching the disk; the file must then be a regular file (not a symlink)
@@ -112,11 +117,13 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
     /// path is inside the recordings directory.
     func resolve(_ context: Context) throws(APIError) -> ResolvedFile {
         let notFound = APIError(.notFound, code: "not_found", "No such recording file.")
-        guard let sessionId = context.parameters.get("sessionId"), let name = context.parameters.get("file"),
+        guard let sessionId = context.parameters.get("sessionId"), let requested = context.parameters.get("file"),
               SessionID.isValid(sessionId) || sessionId.isSafeFileName,
-              name.isSafeFileName,
-              let ext = name.split(separator: ".").last.map(String.init), let mediaType = RecordingLayout.mediaTypesByExtension[ext]
+              requested.isSafeFileName,
+              let ext = requested.split(separator: ".").last.map(String.init), let mediaType = RecordingLayout.mediaTypesByExtension[ext]
         else { throw notFound }
+        let isLiveWindow = requested == RecordingLayout.livePlaylistFileName
+        let name = isLiveWindow ? RecordingLayout.playlistFileName : requested
         let directory = recordingsDirectory.appendingPathComponent(sessionId, isDirectory: true)
         let path = directory.appendingPathComponent(name).path
         var info = stat()
@@ -124,7 +131,8 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
               let real = Self.realPath(path), let root = realRoot ?? Self.realPath(recordingsDirectory.path),
               real == "\(root)/\(sessionId)/\(name)"
         else { throw notFound }
-        return ResolvedFile(path: real, mediaType: mediaType, size: Int(info.st_size), modified: info.st_mtim, isPlaylist: ext == "m3u8")
+        return ResolvedFile(path: real, mediaType: mediaType, size: Int(info.st_size), modified: info.st_mtim, isPlaylist: ext == "m3u8",
+                            isLiveWindow: isLiveWindow)
     }
 
     static func realPath(_ path: String) -> String? {
