@@ -19,7 +19,7 @@ struct FinalizeRetryTests {
                     _ = unlink(playlist.path)  // the playlist file; fails harmlessly when a directory is already there
                     return mkdir(playlist.path, 0o755) == 0
                 }
-                try await Eventually.until("a retried finalization", timeout: .seconds(30), interval: .milliseconds(100)) {
+                try await Eventually.until("a retried finalization", timeout: .seconds(120), interval: .milliseconds(100)) {
                     daemon.standardError.contains("cannot finalize the playlist yet")
                 }
                 #expect(try await daemon.session(id)["status"] as? String == "recording", "the session ended before its playlist was final")
