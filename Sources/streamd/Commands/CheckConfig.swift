@@ -54,7 +54,7 @@ struct CheckConfig: AsyncParsableCommand {
               max_total_gb: \(c.retentionMaxTotalGB)
               interval_sec: \(c.retentionIntervalSec)
             cameras:\(c.cameras.isEmpty ? " []" : "")
-            """ + c.cameras.map { "  - {device_id: \"\($0.deviceId)\", url: \"\($0.url.redacted)\", record: \($0.record.rawValue)}\n" }.joined())
+            """ + "\n" + c.cameras.map { "  - {device_id: \"\($0.deviceId)\", url: \"\($0.url.redacted)\", record: \($0.record.rawValue)}\n" }.joined())
     }
 
     /// Passwords in a connection string are not printed.

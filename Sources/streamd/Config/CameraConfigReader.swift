@@ -15,7 +15,7 @@ enum CameraConfigReader {
             var reader = YAMLReader(values: mapping, prefix: itemKey + ".")
             guard let deviceId = try reader.string("device_id") else { throw reader.problem("device_id", "is required") }
             guard let text = try reader.string("url") else { throw reader.problem("url", "is required") }
-            let record = try reader.string("record") ?? ConfiguredCamera.RecordMode.always.rawValue
+            let record = try recordValue(&reader)
             try reader.finish()
             guard (1...128).contains(deviceId.count), deviceId.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
                 throw reader.problem("device_id", "must be 1 to 128 printable ASCII characters without spaces")
@@ -33,5 +33,15 @@ enum CameraConfigReader {
             cameras.append(ConfiguredCamera(deviceId: deviceId, url: url, record: mode))
         }
         return cameras
+    }
+
+    /// YAML 1.1 reads an unquoted `off` as false: that is `off` here.
+    private static func recordValue(_ reader: inout YAMLReader) throws -> String {
+        switch reader.take("record") {
+        case nil: return ConfiguredCamera.RecordMode.always.rawValue
+        case let flag as Bool where !flag: return ConfiguredCamera.RecordMode.off.rawValue
+        case let text as String: return text
+        case let other?: throw reader.problem("record", "must be always or off, not \(other)")
+        }
     }
 }
