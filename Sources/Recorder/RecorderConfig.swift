@@ -44,6 +44,8 @@ public struct RecorderConfig: Sendable {
     public var reconnectGraceSec: Double = Defaults.reconnectGraceSec
     /// How long a `publish` session waits for its first publisher before it fails.
     public var publishWaitSec: Double = Defaults.publishWaitSec
+    /// An `always` camera's sessions last at most this many media seconds (`ingest.max_session_sec`).
+    public var maxSessionSec: Double = Defaults.maxSessionSec
     /// A pull must be open (connection and stream information) within this.
     public var sourceOpenTimeoutSec: Double = Defaults.sourceOpenTimeoutSec
 

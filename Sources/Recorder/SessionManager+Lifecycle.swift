@@ -7,6 +7,8 @@ extension SessionManager {
     /// within `shutdownTimeoutSec`. New sessions are refused from the first moment.
     public func shutdown() async {
         shuttingDown = true
+        // A camera between two sessions must not roll into a new one now.
+        for pull in cameraPulls.values { pull.stop() }
         let ids = Array(live.keys)
         guard !ids.isEmpty else {
             await journal.flush()

@@ -18,6 +18,8 @@ public actor SessionManager {
     var reservedIngestSlots = 0
     var devicesInUse: [String: String] = [:]
     var shuttingDown = false
+    /// The running pull of each `always` camera, by device id: shutdown stops them first.
+    var cameraPulls: [String: any Recording] = [:]
 
     public init(config: RecorderConfig, repository: any SessionRepository, logger: Logger) {
         self.config = config
@@ -40,7 +42,7 @@ public actor SessionManager {
         let start = try request.validated(against: config)
         switch start.source {
         case .publish: return try await startPublish(start)
-        case .pull: return try await startPull(start)
+        case .pull: return try await startPull(start).0
         case .auto, .camera, .testsrc: return try await startCapture(start)
         }
     }

@@ -10,13 +10,20 @@ enum CopyRun {
         defer { SessionTag.set(nil) }
         var outcome: PipelineOutcome
         var stats = PipelineStats()
+        // A rollover (an `always` camera) moves the recording on: the last one is ended here.
+        var directory = spec.directory
+        var continuation = continuation
         do {
             let segmenter = try CopySegmenter(spec: spec, logger: logger, continuation: continuation)
+            defer {
+                directory = segmenter.spec.directory
+                continuation = segmenter.continuation
+            }
             do {
                 outcome = try body(segmenter)
                 try segmenter.finish()
             } catch {
-                let reason = FailureDiagnosis.reason(for: error, directory: spec.directory)
+                let reason = FailureDiagnosis.reason(for: error, directory: segmenter.spec.directory)
                 logger.error("recording failed", metadata: ["error": "\(reason)"])
                 outcome = .failed(reason: reason)
                 do { try segmenter.abandon() } catch {
@@ -28,7 +35,7 @@ enum CopyRun {
             logger.error("recording could not start", metadata: ["error": "\(error)"])
             outcome = .failed(reason: FailureDiagnosis.reason(for: error, directory: spec.directory))
         }
-        stats = PlaylistFinalization.ensureEnded(directory: spec.directory, outcome: &outcome, stats: stats, logger: logger)
+        stats = PlaylistFinalization.ensureEnded(directory: directory, outcome: &outcome, stats: stats, logger: logger)
         logger.info("recording finished", metadata: [
             "outcome": "\(outcome)", "segments": "\(stats.segmentCount)",
             "media_seconds": "\(stats.mediaDurationSec)", "frames": "\(stats.framesEncoded)",

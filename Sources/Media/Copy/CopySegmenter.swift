@@ -12,9 +12,10 @@ import Logging
 final class CopySegmenter {
     private static let ticksPerSecond: Int64 = 90000
 
-    private let spec: CopySpec
+    /// The recording being written (a rollover moves on to the next one).
+    private(set) var spec: CopySpec
     private let logger: Logger
-    private let continuation: AsyncStream<PipelineEvent>.Continuation
+    private(set) var continuation: AsyncStream<PipelineEvent>.Continuation
     private(set) var stats = PipelineStats()
     private var playlist: CopyPlaylist
 
@@ -33,7 +34,7 @@ final class CopySegmenter {
     private var frameTicks: Int64 { statedFrameTicks ?? smallestPtsStep ?? 3000 }
     private var lastVideoPts: Int64?
 
-    private let output: CopySegmentOutput
+    private var output: CopySegmentOutput
     /// The segment being written.
     private var segment: String?
     private var segmentStart: Int64 = 0
@@ -45,6 +46,8 @@ final class CopySegmenter {
     var transcoded = false
     private var startNanos: UInt64 = 0
     private var nextProgressNanos: UInt64 = 0
+    /// Set for an `always` camera: cut into a new recording at a keyframe past `afterSeconds`.
+    var rollover: (afterSeconds: Double, next: (_ cutAt: Date) -> SegmenterTarget?)?
 
     init(spec: CopySpec, logger: Logger, continuation: AsyncStream<PipelineEvent>.Continuation) throws {
         try spec.validate()
@@ -53,10 +56,18 @@ final class CopySegmenter {
         self.logger = logger
         self.continuation = continuation
         let fragmented = spec.segmentFormat == .fmp4
-        output = fragmented ? FragmentedMP4Segments(directory: spec.directory) : MPEGTSSegments(directory: spec.directory)
-        playlist = CopyPlaylist(directory: spec.directory, segmentSeconds: spec.segmentSeconds,
-                                initSegmentURI: fragmented ? FragmentedMP4Segments.initName : nil)
+        output = Self.makeOutput(for: spec)
+        playlist = Self.makePlaylist(for: spec)
         posterPending = spec.writeThumbnail
+    }
+
+    private static func makeOutput(for spec: CopySpec) -> CopySegmentOutput {
+        spec.segmentFormat == .fmp4 ? FragmentedMP4Segments(directory: spec.directory) : MPEGTSSegments(directory: spec.directory)
+    }
+
+    private static func makePlaylist(for spec: CopySpec) -> CopyPlaylist {
+        CopyPlaylist(directory: spec.directory, segmentSeconds: spec.segmentSeconds,
+                     initSegmentURI: spec.segmentFormat == .fmp4 ? FragmentedMP4Segments.initName : nil)
     }
 
     /// Starts a run with these streams (the first, or after the source came back: then the next
@@ -118,6 +129,9 @@ final class CopySegmenter {
         let outDts = dts90 - origin + runBase
         if isVideo {
             if let limit = spec.maxMediaSeconds, mediaSeconds(at: outPts) >= limit { return .reachedDuration }
+            if packet.isKeyframe, segment != nil, let rollover, mediaSeconds(at: outPts) >= rollover.afterSeconds {
+                try rollOver(at: outPts, using: rollover.next)
+            }
             if packet.isKeyframe, segment == nil || outPts - segmentStart >= cutTicks {
                 try openSegment(at: outPts, keyframe: packet, stream: stream)
             }
@@ -144,6 +158,38 @@ final class CopySegmenter {
         try output.write(packet, video: isVideo)
         publishProgressIfDue()
         return nil
+    }
+
+    /// Ends the current recording at the keyframe at `pts` (its last segment listed, ENDLIST,
+    /// `.finished(.reachedDuration)`) and continues into the next one, which opens its first
+    /// segment with that keyframe. The timeline and its date anchor carry over, so the next
+    /// recording's first PROGRAM-DATE-TIME is where this one's last segment ended. When no next
+    /// recording can be had now, this one goes on and the next keyframe tries again.
+    private func rollOver(at pts: Int64, using next: (_ cutAt: Date) -> SegmenterTarget?) throws {
+        let cutAt = runAnchor.map { $0.date.addingTimeInterval(Double(pts - $0.timeline) / Double(Self.ticksPerSecond)) } ?? Date()
+        guard let target = next(cutAt) else { return }
+        try target.spec.validate()
+        try FileSystem.makeDirectory(target.spec.directory)
+        try closeSegment(endingAt: pts)
+        try output.finish()
+        try playlist.end()
+        logger.info("rolled over into the next recording", metadata: [
+            "next_session_id": "\(target.spec.sessionId)", "media_seconds": "\(stats.mediaDurationSec)",
+            "frames": "\(stats.framesEncoded)",
+        ])
+        continuation.yield(.finished(.reachedDuration, stats))
+        continuation.finish()
+        spec = target.spec
+        continuation = target.continuation
+        output = Self.makeOutput(for: target.spec)
+        playlist = Self.makePlaylist(for: target.spec)
+        // The stream stays as described; the new directory gets its own poster and `.started`.
+        let stream = stats.stream
+        stats = PipelineStats()
+        stats.stream = stream
+        posterPending = target.spec.writeThumbnail
+        nextSegmentNumber = 0
+        pendingDiscontinuity = false
     }
 
     /// A keyframe this far into a segment ends it: the segment length less half a frame.

@@ -12,7 +12,10 @@ struct PullRun: Sendable {
 
     func execute() {
         SessionTag.set(spec.recording.sessionId)
-        defer { SessionTag.set(nil) }
+        defer {
+            SessionTag.set(nil)
+            spec.rollover?.finish()
+        }
         let input: InputFormatContext
         do {
             input = try PullSource.open(spec.url, control: control, timeoutSeconds: spec.openTimeoutSeconds, logger: logger)
@@ -36,7 +39,15 @@ struct PullRun: Sendable {
             return
         }
         CopyRun.execute(spec: spec.recording, logger: logger, continuation: continuation) { segmenter in
-            try record(first: input, into: segmenter)
+            if let rollover = spec.rollover {
+                let control = control
+                segmenter.rollover = (rollover.afterSeconds, { [unowned segmenter] cutAt in
+                    // Once the pull is stopping, its last recording is the one that ends.
+                    guard !control.isStopRequested else { return nil }
+                    return rollover.next(after: segmenter.spec, cutAt: cutAt, stop: { control.requestStop() })
+                })
+            }
+            return try record(first: input, into: segmenter)
         }
     }
 

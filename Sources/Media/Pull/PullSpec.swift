@@ -12,6 +12,8 @@ public struct PullSpec: Sendable {
     public var maxReconnectDelaySeconds: Double
     /// The encoder for sources whose video cannot be copied (MJPEG, …).
     public var encoder: EncoderSettings
+    /// Set for an `always` camera: the recording continues into new directories (see `PullRollover`).
+    public var rollover: PullRollover?
 
     public init(url: SourceURL, recording: CopySpec, openTimeoutSeconds: Double = 10, stallTimeoutSeconds: Double = 10,
                 reconnectDelaySeconds: Double = 1, maxReconnectDelaySeconds: Double = 30,

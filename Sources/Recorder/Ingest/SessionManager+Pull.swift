@@ -5,7 +5,9 @@ import Sessions
 extension SessionManager {
     /// A pull: the source is opened (connection and stream information) before the POST answers,
     /// so an unreachable URL is a 422 with libavformat's reason and leaves nothing behind.
-    func startPull(_ start: ValidatedStart) async throws(RecorderError) -> Session {
+    /// With `rollover` (an `always` camera) the pull has no duration limit of its own: it continues
+    /// into new sessions, which `rollover.recordings` announces.
+    func startPull(_ start: ValidatedStart, rollover: PullRollover? = nil) async throws(RecorderError) -> (Session, PullPipeline) {
         guard let url = start.url else {
             throw RecorderError(.invalid, code: "invalid_source_url", "A pull needs a URL.")
         }
@@ -14,13 +16,15 @@ extension SessionManager {
         defer { if reservationHeld { release(kind: .pull) } }
 
         let directory = config.directory(for: sessionId)
-        let spec = PullSpec(
+        var spec = PullSpec(
             url: url,
             recording: CopySpec(
                 sessionId: sessionId, directory: directory, segmentSeconds: config.segmentSeconds,
-                segmentFormat: config.segmentFormat, maxMediaSeconds: start.maxMediaSeconds ?? config.maxDurationSec),
+                segmentFormat: config.segmentFormat,
+                maxMediaSeconds: rollover == nil ? start.maxMediaSeconds ?? config.maxDurationSec : nil),
             openTimeoutSeconds: config.sourceOpenTimeoutSec, stallTimeoutSeconds: max(config.stallTimeoutSec, 5),
             encoder: config.encoder)
+        spec.rollover = rollover
         let sessionLogger = sessionLogger(sessionId)
         let pipeline = PullPipeline(spec: spec, logger: sessionLogger)
         let info: PullSourceInfo
@@ -64,6 +68,6 @@ extension SessionManager {
         ])
         pipeline.start()
         Task { await self.follow(pipeline, sessionId: sessionId) }
-        return live[sessionId]?.session ?? session
+        return (live[sessionId]?.session ?? session, pipeline)
     }
 }

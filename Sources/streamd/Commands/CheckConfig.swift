@@ -53,7 +53,8 @@ struct CheckConfig: AsyncParsableCommand {
               max_age_days: \(c.retentionMaxAgeDays)
               max_total_gb: \(c.retentionMaxTotalGB)
               interval_sec: \(c.retentionIntervalSec)
-            """)
+            cameras:\(c.cameras.isEmpty ? " []" : "")
+            """ + "\n" + c.cameras.map { "  - {device_id: \"\($0.deviceId)\", url: \"\($0.url.redacted)\", record: \($0.record.rawValue)}\n" }.joined())
     }
 
     /// Passwords in a connection string are not printed.

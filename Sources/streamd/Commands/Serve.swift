@@ -54,8 +54,10 @@ struct Serve: AsyncParsableCommand {
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? config.listen)", "public_url": "\(config.effectivePublicURL)"])
                 notifier?.notify("READY=1\nSTATUS=listening on \(config.listen), 0 sessions recording")
             })
+        // The cameras come first: they are told to stop only once the recorder has finalized their sessions.
+        let cameras = CameraService(manager: manager, cameras: config.cameras, logger: Logger(label: "streamd.cameras"))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: recorderService), .init(service: retention), .init(service: watchdog),
+            .init(service: cameras), .init(service: recorderService), .init(service: retention), .init(service: watchdog),
         ]
         if let rtsp = try config.rtspServerConfig {
             // A port that cannot be bound ends the daemon at start, like the HTTP one.

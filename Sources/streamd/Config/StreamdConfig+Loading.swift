@@ -125,7 +125,10 @@ extension StreamdConfig {
         try require((1...10_000).contains(maxIngestSessions), "limits.max_ingest_sessions", "must be from 1 to 10000")
         try require(reconnectGraceSec >= 0 && reconnectGraceSec <= 3600, "ingest.reconnect_grace_sec", "must be from 0 to 3600")
         try require(publishWaitSec >= 1 && publishWaitSec <= 86_400, "ingest.publish_wait_sec", "must be from 1 to 86400")
-        try require(maxSessionSec >= 10, "ingest.max_session_sec", "must be at least 10")
+        // Small values serve tests; a camera's sessions are cut at keyframes, so a session lasts at least one GOP.
+        try require(maxSessionSec >= 2, "ingest.max_session_sec", "must be at least 2")
+        try require(cameras.count { $0.record == .always } <= maxIngestSessions, "cameras",
+                    "has more always-recording cameras than limits.max_ingest_sessions (\(maxIngestSessions))")
         // A deployment that protects reading protects writing too: a read token alone would leave every
         // write open while looking locked down.
         try require(readToken == nil || apiToken != nil, "read_token",

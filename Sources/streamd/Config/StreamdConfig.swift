@@ -57,6 +57,8 @@ struct StreamdConfig: Sendable {
     var udpPorts: ClosedRange<Int>?
     var maxSessionSec = Defaults.maxSessionSec
     var maxIngestSessions = Defaults.maxIngestSessions
+    /// The `cameras:` list; those with `record: always` are pulled while streamd runs.
+    var cameras: [ConfiguredCamera] = []
 
     var retentionEnabled = false
     var retentionMaxAgeDays = 0.0
@@ -85,6 +87,7 @@ struct StreamdConfig: Sendable {
         config.reconnectGraceSec = reconnectGraceSec
         config.publishWaitSec = publishWaitSec
         config.maxIngestSessions = maxIngestSessions
+        config.maxSessionSec = maxSessionSec
         return config
     }
 

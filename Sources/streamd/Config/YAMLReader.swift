@@ -38,6 +38,7 @@ struct YAMLReader {
             if let ports = try ingest.string("udp_ports") { c.udpPorts = try StreamdConfig.parsePortRange(ports, key: "ingest.udp_ports") }
             try ingest.finish()
         }
+        if let cameras = take("cameras") { c.cameras = try CameraConfigReader.read(cameras, key: prefix + "cameras") }
         if var db = try section("database") {
             c.databaseURL = try db.string("url") ?? c.databaseURL
             c.databasePoolSize = try db.integer("pool_size") ?? c.databasePoolSize
@@ -88,7 +89,7 @@ struct YAMLReader {
         try finish()
     }
 
-    private mutating func take(_ key: String) -> Any? {
+    mutating func take(_ key: String) -> Any? {
         seen.insert(key)
         guard let value = values[key], !(value is NSNull) else { return nil }
         return value
