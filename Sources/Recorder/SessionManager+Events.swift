@@ -24,9 +24,10 @@ extension SessionManager {
             }
             resumeStartWaiters(sessionId)
             await persist(sessionId)
-        case .segmentWritten(_, let stats):
+        case .segmentWritten(let fileName, let stats):
             apply(stats, to: sessionId)
             await persist(sessionId)
+            await indexListedSegments(sessionId, upTo: fileName)
         case .progress(let stats):
             let reconnectsBefore = live[sessionId]?.session.reconnects ?? 0
             if stats.reconnects > reconnectsBefore {
@@ -101,6 +102,7 @@ extension SessionManager {
             session.error = reason
             if session.edgeEndTs == nil { session.edgeEndTs = session.edgeStartTs }
         }
+        await indexListedSegments(sessionId)  // the last one is listed only with the trailer
         guard let ended = live.removeValue(forKey: sessionId) else { return nil }
         if ended.kind == .publish { ingestMetrics.publishers.record(connectedPublishers) }
         if let device = ended.session.device, devicesInUse[device] == sessionId { devicesInUse[device] = nil }

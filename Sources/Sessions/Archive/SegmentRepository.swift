@@ -1,0 +1,17 @@
+import Foundation
+
+/// Persistence of the segment index. `PostgresSessionRepository` and `InMemorySessionRepository`
+/// implement it beside `SessionRepository`; a repository without it simply keeps no index.
+public protocol SegmentRepository: Sendable {
+    /// Inserts or replaces these rows (idempotent: journal replay and reconcile rely on it). Each
+    /// row takes its session's `device_id`; rows of a session that has no row are skipped.
+    func upsertSegments(_ segments: [Segment]) async throws
+    /// Removes these rows of one session (reconcile: files no longer on disk).
+    func deleteSegments(sessionId: String, seqs: [Int]) async throws
+    /// Every row of one session, by `seq`.
+    func segments(sessionId: String) async throws -> [Segment]
+    /// Every row of one device's sessions overlapping [from, to), by `starts_at`, then session, then seq.
+    func deviceSegments(deviceId: String, from: Date, to: Date) async throws -> [Segment]
+    /// One summary per device that has a session, by `device_id`.
+    func devices() async throws -> [DeviceSummary]
+}
