@@ -7,26 +7,36 @@ import Sessions
 extension SessionManager {
     var segmentRepository: (any SegmentRepository)? { repository as? any SegmentRepository }
 
-    /// Journals the rows of the segments the playlist lists and the index has not had yet (up
-    /// to `fileName` when given). The facts come from the playlist on disk, the same source
-    /// reconcile reads, so both agree on every field.
-    func indexListedSegments(_ sessionId: String, upTo fileName: String? = nil) async {
-        guard segmentRepository != nil, let recording = live[sessionId] else { return }
+    /// Journals the rows of the segments a live session's playlist lists that the index has not
+    /// had yet, up to `fileName`.
+    func indexListedSegments(_ sessionId: String, upTo fileName: String) async {
+        guard let recording = live[sessionId] else { return }
+        let indexed = await indexSegments(of: recording.session, after: recording.indexedSeq, upTo: fileName)
+        if let current = live[sessionId]?.indexedSeq, indexed > current { live[sessionId]?.indexedSeq = indexed }
+    }
+
+    /// Journals rows of the listed segments after `indexedSeq` (up to `fileName` when given) and
+    /// returns the highest seq journaled. The facts come from the playlist on disk, the same
+    /// source reconcile reads, so both agree on every field.
+    func indexSegments(of session: Session, after indexedSeq: Int, upTo fileName: String? = nil) async -> Int {
+        guard segmentRepository != nil else { return indexedSeq }
         let listed: [ListedSegment]
         do {
-            listed = try PlaylistSegments.read(in: config.directory(for: sessionId)) ?? []
+            listed = try PlaylistSegments.read(in: config.directory(for: session.sessionId)) ?? []
         } catch {
             logger.warning("cannot read the playlist to index segments; reconcile at the next start adds them", metadata: [
-                "session_id": "\(sessionId)", "segment": "\(fileName ?? "")", "error": "\(error)",
+                "session_id": "\(session.sessionId)", "segment": "\(fileName ?? "")", "error": "\(error)",
             ])
-            return
+            return indexedSeq
         }
         var last = listed.endIndex
         if let fileName, let index = listed.lastIndex(where: { $0.uri == fileName }) { last = index + 1 }
-        for entry in listed[..<last] where entry.seq > recording.indexedSeq && entry.bytes != nil {
-            await journal.record(Self.segment(entry, of: recording.session))
-            live[sessionId]?.indexedSeq = entry.seq
+        var indexed = indexedSeq
+        for entry in listed[..<last] where entry.seq > indexedSeq && entry.bytes != nil {
+            await journal.record(Self.segment(entry, of: session))
+            indexed = max(indexed, entry.seq)
         }
+        return indexed
     }
 
     /// A playlist entry as an index row; a segment before any PROGRAM-DATE-TIME is placed by the

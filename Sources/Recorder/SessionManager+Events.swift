@@ -102,7 +102,6 @@ extension SessionManager {
             session.error = reason
             if session.edgeEndTs == nil { session.edgeEndTs = session.edgeStartTs }
         }
-        await indexListedSegments(sessionId)  // the last one is listed only with the trailer
         guard let ended = live.removeValue(forKey: sessionId) else { return nil }
         if ended.kind == .publish { ingestMetrics.publishers.record(connectedPublishers) }
         if let device = ended.session.device, devicesInUse[device] == sessionId { devicesInUse[device] = nil }
@@ -117,6 +116,8 @@ extension SessionManager {
                 "segments": "\(ended.session.segmentCount)", "bytes": "\(ended.session.bytes)",
             ])
         }
+        // The last segment is listed only with the trailer; its row goes before the final status.
+        _ = await indexSegments(of: ended.session, after: ended.indexedSeq)
         await journal.record(ended.session)
         ended.startWaiters.forEach { $0.resume() }
         ended.finishWaiters.forEach { $0.resume(returning: ended.session) }

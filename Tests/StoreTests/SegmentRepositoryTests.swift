@@ -34,7 +34,7 @@ import Testing
         try await kind.withRepository { repository in
             try await repository.create(Fixtures.session("sess-seg"))
             let rows = [
-                segment("sess-seg", 1, startMs: Fixtures.baseMs + 2000, duration: 2.000_111, discontinuity: true),
+                Self.segment("sess-seg", 1, startMs: Fixtures.baseMs + 2000, duration: 2.000_111, discontinuity: true),
                 Segment(sessionId: "sess-seg", seq: 0, uri: "a \"quoted\" \\ name,{x}.ts",
                         startsAt: Date(timeIntervalSince1970: 1_707_912_000.123_4), durationSec: 1.5,
                         bytes: 9_876_543_210, discontinuity: false),
@@ -53,7 +53,7 @@ import Testing
     func rowsOfAMissingSessionAreSkippedAndDeleteCascades(kind: RepositoryKind) async throws {
         try await kind.withRepository { repository in
             let index = try Self.index(repository)
-            try await index.upsertSegments([segment("sess-ghost", 0, startMs: Fixtures.baseMs)])
+            try await index.upsertSegments([Self.segment("sess-ghost", 0, startMs: Fixtures.baseMs)])
             #expect(try await index.segments(sessionId: "sess-ghost").isEmpty)
             _ = try await Self.seed(repository, "sess-del", device: "cam-1", startMs: Fixtures.baseMs, count: 3)
             try await index.deleteSegments(sessionId: "sess-del", seqs: [1])

@@ -20,10 +20,13 @@ struct DevicePlaylistController<Context: RequestContext>: Sendable {
         // Live only while the window reaches now and the device records: otherwise nothing more
         // will be added, and players may treat it as VOD.
         let mayGrow = (window.openEnded || window.to > now) ? try await manager.isDeviceRecording(deviceId) : false
-        let body = DevicePlaylist(segments: segments, ended: !mayGrow).text
+        var body = DevicePlaylist(segments: segments, ended: !mayGrow).text
+        if let token = request.uri.queryParameters.get("token"), !token.isEmpty {
+            body = PlaylistTokens.append(token: token, to: body)  // players that cannot send headers
+        }
         return Response(
             status: .ok,
-            headers: [.contentType: RecordingLayout.playlistMediaType, .cacheControl: mayGrow ? "no-cache" : "max-age=60"],
+            headers: [.contentType: RecordingLayout.playlistMediaType, .cacheControl: mayGrow ? "private, no-cache" : "private, max-age=60"],
             body: .init(byteBuffer: ByteBuffer(string: request.method == .head ? "" : body)))
     }
 }
