@@ -127,6 +127,16 @@ extension SessionManager {
         }
     }
 
+    /// The timeline's spans of one device in [from, to] (`DeviceTimeline.resolved`).
+    public func deviceSpans(_ deviceId: String, from: Date, to: Date) async throws(RecorderError) -> [DeviceTimeline.Span] {
+        let index = try requireIndex()
+        do {
+            return DeviceTimeline.resolved(try await index.deviceSpans(deviceId: deviceId, from: from, to: to), from: from, to: to)
+        } catch {
+            throw Self.databaseUnavailable(error)
+        }
+    }
+
     /// A session of this device is starting or recording, here or on another node.
     public func isDeviceRecording(_ deviceId: String) async throws(RecorderError) -> Bool {
         if live.values.contains(where: { $0.session.deviceId == deviceId }) { return true }

@@ -38,6 +38,10 @@ extension InMemorySessionRepository: SegmentRepository {
             }
     }
 
+    public func deviceSpans(deviceId: String, from: Date, to: Date) throws -> [DeviceTimeline.Span] {
+        DeviceTimeline.islands(try deviceSegments(deviceId: deviceId, from: from, to: to))
+    }
+
     public func devices() throws -> [DeviceSummary] {
         let all = try list(SessionQuery(limit: Int.max))
         return Dictionary(grouping: all, by: \.deviceId)

@@ -72,7 +72,8 @@ extension Migration {
                 discontinuity boolean NOT NULL DEFAULT false,
                 PRIMARY KEY (session_id, seq)
             );
-            CREATE INDEX segments_device_time_idx ON segments (device_id, starts_at);
+            -- INCLUDE: a timeline reads only these, so a day of a device is an index-only scan.
+            CREATE INDEX segments_device_time_idx ON segments (device_id, starts_at) INCLUDE (duration_sec, session_id, seq);
             """),
     ]
 }

@@ -33,6 +33,21 @@ extension PostgresSessionRepository: SegmentRepository {
         }
     }
 
+    public func deviceSpans(deviceId: String, from: Date, to: Date) async throws -> [DeviceTimeline.Span] {
+        let parameters = [deviceId, String(from.epochMilliseconds), String(to.epochMilliseconds)]
+        return try await pool.withConnection(statement: "spans_by_device") { connection, _ in
+            let result = try connection.execute(SegmentRow.spansByDevice, parameters, statement: "spans_by_device")
+            var spans: [DeviceTimeline.Span] = []
+            for row in 0..<result.rowCount {
+                spans.append(DeviceTimeline.Span(
+                    start: Date(epochMilliseconds: try result.required(Int64.self, row: row, column: "start_ms")),
+                    end: Date(timeIntervalSince1970: try result.required(Double.self, row: row, column: "end_sec")),
+                    sessionId: try result.required(String.self, row: row, column: "session_id")))
+            }
+            return spans
+        }
+    }
+
     public func devices() async throws -> [DeviceSummary] {
         try await pool.withConnection(statement: "devices") { connection, _ in
             try SegmentRow.decodeDevices(connection.execute(SegmentRow.devices, statement: "devices"))

@@ -35,3 +35,19 @@ import Testing
         #expect(followed.suffix(2).map(\.seq) == [3, 4])  // b from 11 s, after a ends
     }
 }
+
+@Suite struct DeviceTimelineResolveTests {
+    static let base = DeviceTimelineTests.base
+
+    @Test func islandsThenResolvedClipAndCutOverlaps() {
+        let a = (0..<5).map { DeviceTimelineTests.segment("a", $0, at: Double($0) * 2) }  // 0–10 s
+        let b = (0..<5).map { DeviceTimelineTests.segment("b", $0, at: 5 + Double($0) * 2) }  // 5–15 s
+        let islands = DeviceTimeline.islands(a + b)
+        #expect(islands.count > 2)  // interleaved in time: the session changes at every segment
+        let resolved = DeviceTimeline.resolved(islands, from: Self.base.addingTimeInterval(1), to: Self.base.addingTimeInterval(14))
+        #expect(resolved == [
+            .init(start: Self.base.addingTimeInterval(1), end: Self.base.addingTimeInterval(10), sessionId: "a"),
+            .init(start: Self.base.addingTimeInterval(10), end: Self.base.addingTimeInterval(14), sessionId: "b"),
+        ])
+    }
+}

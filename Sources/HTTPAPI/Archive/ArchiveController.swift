@@ -27,14 +27,7 @@ struct ArchiveController<Context: RequestContext>: Sendable {
     @Sendable func timeline(_ request: Request, context: Context) async throws -> Response {
         let deviceId = try Self.deviceId(context)
         let window = try ArchiveWindow.parse(request.uri.queryParameters)
-        let segments = try await manager.deviceSegments(deviceId, from: window.from, to: window.to)
-        let spans = DeviceTimeline.spans(segments).compactMap { span -> DeviceTimeline.Span? in
-            // Clipped to the window asked for: a span that began before `from` starts at `from`.
-            var clipped = span
-            clipped.start = max(span.start, window.from)
-            clipped.end = min(span.end, window.to)
-            return clipped.end > clipped.start ? clipped : nil
-        }
+        let spans = try await manager.deviceSpans(deviceId, from: window.from, to: window.to)
         return try SessionController<Context>.json(TimelineJSON(deviceId: deviceId, window: window, spans: spans))
     }
 

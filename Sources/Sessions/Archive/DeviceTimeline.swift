@@ -66,6 +66,71 @@ public enum DeviceTimeline {
         return spans
     }
 
+    /// Segments in time order merged into spans while consecutive ones belong to one session and
+    /// touch: what `deviceSpans` returns (the SQL computes the same in the database).
+    public static func islands(_ segments: [Segment]) -> [Span] {
+        var spans: [Span] = []
+        for segment in segments.sorted(by: { $0.startsAt != $1.startsAt ? $0.startsAt < $1.startsAt : $0.sessionId < $1.sessionId }) {
+            if var last = spans.last, last.sessionId == segment.sessionId,
+               segment.startsAt.timeIntervalSince(last.end) <= touchingGapSec {
+                last.end = max(last.end, segment.endsAt)
+                spans[spans.count - 1] = last
+            } else {
+                spans.append(Span(start: segment.startsAt, end: segment.endsAt, sessionId: segment.sessionId))
+            }
+        }
+        return spans
+    }
+
+    /// Spans as a timeline draws them: where sessions overlap, the one that started first keeps
+    /// the time and the others are cut around it; then clipped to [from, to] and merged again
+    /// where one session's pieces touch.
+    public static func resolved(_ spans: [Span], from: Date, to: Date) -> [Span] {
+        var firstStart: [String: Date] = [:]
+        for span in spans { firstStart[span.sessionId] = min(firstStart[span.sessionId] ?? span.start, span.start) }
+        let ordered = spans.sorted { lhs, rhs in
+            let a = firstStart[lhs.sessionId] ?? lhs.start, b = firstStart[rhs.sessionId] ?? rhs.start
+            return a != b ? a < b : lhs.sessionId != rhs.sessionId ? lhs.sessionId < rhs.sessionId : lhs.start < rhs.start
+        }
+        var kept: [Span] = []
+        var covered: [Span] = []  // spans of sessions that started earlier
+        var currentSession: String?
+        var currentPieces: [Span] = []
+        for span in ordered {
+            if span.sessionId != currentSession {
+                covered += currentPieces
+                currentPieces = []
+                currentSession = span.sessionId
+            }
+            var pieces = [Span(start: max(span.start, from), end: min(span.end, to), sessionId: span.sessionId)]
+            var cut = false
+            for cover in covered where cover.end > span.start && cover.start < span.end {
+                cut = true
+                pieces = pieces.flatMap { piece -> [Span] in
+                    guard cover.end > piece.start, cover.start < piece.end else { return [piece] }
+                    var parts: [Span] = []
+                    if cover.start > piece.start { parts.append(Span(start: piece.start, end: cover.start, sessionId: piece.sessionId)) }
+                    if cover.end < piece.end { parts.append(Span(start: cover.end, end: piece.end, sessionId: piece.sessionId)) }
+                    return parts
+                }
+            }
+            // Slivers left by rounding between two sessions' segments are not recordings of their own.
+            let real = pieces.filter { $0.end > $0.start && (!cut || $0.end.timeIntervalSince($0.start) > overlapToleranceSec) }
+            currentPieces += real
+            kept += real
+        }
+        var merged: [Span] = []
+        for span in kept.sorted(by: { $0.start < $1.start }) where span.end > span.start {
+            if var last = merged.last, last.sessionId == span.sessionId, span.start.timeIntervalSince(last.end) <= touchingGapSec {
+                last.end = max(last.end, span.end)
+                merged[merged.count - 1] = last
+            } else {
+                merged.append(span)
+            }
+        }
+        return merged
+    }
+
     /// True when a segment of the followed sequence needs `#EXT-X-DISCONTINUITY` before it: another
     /// session, a gap, or a discontinuity the session's own playlist has.
     public static func startsDiscontinuity(_ segment: Segment, after previous: Segment?) -> Bool {
