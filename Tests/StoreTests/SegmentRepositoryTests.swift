@@ -100,3 +100,19 @@ import Testing
         }
     }
 }
+
+extension SegmentRepositoryTests {
+    @Test(arguments: RepositoryKind.available)
+    func deviceSpansMergeTouchingSegmentsPerSession(kind: RepositoryKind) async throws {
+        try await kind.withRepository { repository in
+            _ = try await Self.seed(repository, "sess-a", device: "cam-1", startMs: Fixtures.baseMs, count: 10)
+            _ = try await Self.seed(repository, "sess-b", device: "cam-1", startMs: Fixtures.baseMs + 60_000, count: 5)
+            let spans = try await Self.index(repository).deviceSpans(
+                deviceId: "cam-1", from: Date(epochMilliseconds: Fixtures.baseMs + 3000), to: Date(epochMilliseconds: Fixtures.baseMs + 61_000))
+            #expect(spans == [
+                .init(start: Date(epochMilliseconds: Fixtures.baseMs + 2000), end: Date(epochMilliseconds: Fixtures.baseMs + 20_000), sessionId: "sess-a"),
+                .init(start: Date(epochMilliseconds: Fixtures.baseMs + 60_000), end: Date(epochMilliseconds: Fixtures.baseMs + 62_000), sessionId: "sess-b"),
+            ])
+        }
+    }
+}
