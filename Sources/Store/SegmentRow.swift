@@ -42,7 +42,7 @@ enum SegmentRow {
         ORDER BY starts_at, session_id, seq
         """
 
-    /// Gaps and islands over the window's segments in index order (no sort): a new island starts
+    /// Gaps and islands over the window's segments in index order (ordered by `starts_at` alone, so no sort): a new island starts
     /// where the session changes or the gap to the previous segment exceeds 0.5 s. Only the
     /// index's columns are read, so a day of a device is an index-only scan.
     static let spansByDevice = """
@@ -50,7 +50,7 @@ enum SegmentRow {
         FROM (
             SELECT session_id, starts_ms, end_sec,
                    sum(CASE WHEN prev_session IS DISTINCT FROM session_id OR starts_ms / 1000.0 - prev_end > \(DeviceTimeline.touchingGapSec)
-                            THEN 1 ELSE 0 END) OVER (ORDER BY starts_at, session_id, seq) AS island
+                            THEN 1 ELSE 0 END) OVER (ORDER BY starts_at) AS island
             FROM (
                 SELECT session_id, seq, starts_at,
                        (extract(epoch FROM starts_at) * 1000)::bigint AS starts_ms,
@@ -62,7 +62,7 @@ enum SegmentRow {
                   AND starts_at >= 'epoch'::timestamptz + ($2::bigint - \(longestSegmentSec * 1000)) * interval '1 millisecond'
                   AND starts_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond'
                   AND starts_at + duration_sec * interval '1 second' > 'epoch'::timestamptz + $2::bigint * interval '1 millisecond'
-                WINDOW w AS (ORDER BY starts_at, session_id, seq)
+                WINDOW w AS (ORDER BY starts_at)
             ) s
         ) g
         GROUP BY session_id, island
