@@ -29,6 +29,8 @@ public func buildRouter(
     HealthController(manager: manager).addRoutes(to: router)
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
+    ArchiveController(manager: manager).addRoutes(to: router)
+    DevicePlaylistController(manager: manager).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
         .addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))

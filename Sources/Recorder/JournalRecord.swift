@@ -79,3 +79,38 @@ struct JournalSessionRecord: Codable, Sendable, Equatable {
             transcoded: transcoded ?? false, reconnects: reconnects ?? 0, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
+
+/// A row of the segment index as the journal file stores it (record version 1; fields added later
+/// must be optional when read).
+struct JournalSegmentRecord: Codable, Sendable, Equatable {
+    static let currentVersion = 1
+
+    var version: Int
+    var sessionId: String
+    var seq: Int
+    var uri: String
+    var startsAtMs: Int64
+    var durationSec: Double
+    var bytes: Int64
+    var discontinuity: Bool
+
+    init(_ segment: Segment) {
+        version = Self.currentVersion
+        sessionId = segment.sessionId
+        seq = segment.seq
+        uri = segment.uri
+        startsAtMs = segment.startsAt.epochMilliseconds
+        durationSec = segment.durationSec
+        bytes = segment.bytes
+        discontinuity = segment.discontinuity
+    }
+
+    var segment: Segment {
+        Segment(
+            sessionId: sessionId, seq: seq, uri: uri, startsAt: Date(epochMilliseconds: startsAtMs),
+            durationSec: durationSec, bytes: bytes, discontinuity: discontinuity)
+    }
+
+    /// The journal's key for this row: `#` cannot occur in a session id, so it never meets a session's key.
+    var key: String { "\(sessionId)#\(seq)" }
+}

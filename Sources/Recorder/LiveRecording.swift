@@ -30,6 +30,8 @@ struct LiveRecording {
     var maxMediaSeconds: Double?
     /// The publish wait or the reconnect grace running for this session.
     var publishTimer: Task<Void, Never>?
+    /// The highest `seq` of this session journaled for the segment index.
+    var indexedSeq = -1
 
     init(session: Session, kind: Kind, recording: (any Recording)?) {
         self.session = session

@@ -10,11 +10,22 @@ public actor SessionJournal {
     enum Operation: Codable, Sendable, Equatable {
         case upsert(JournalSessionRecord)
         case delete(String)
+        /// A row of the segment index, applied after its session's row (added in round 3).
+        case segment(JournalSegmentRecord)
 
         var sessionId: String {
             switch self {
             case .upsert(let record): record.sessionId
             case .delete(let id): id
+            case .segment(let record): record.sessionId
+            }
+        }
+
+        /// What a newer entry replaces: the session's snapshot, or one segment row.
+        var key: String {
+            switch self {
+            case .segment(let record): record.key
+            default: sessionId
             }
         }
     }
@@ -45,7 +56,10 @@ public actor SessionJournal {
     }
 
     /// Number of session changes not yet in the database.
-    public var backlog: Int { pending.count }
+    public var backlog: Int { pending.values.count { if case .segment = $0.operation { false } else { true } } }
+
+    /// Number of segment index rows not yet in the database.
+    public var segmentBacklog: Int { pending.count - backlog }
 
     /// Reads what an earlier run left unapplied. Lines torn by a crash mid-write are skipped.
     public func load() throws {
@@ -55,7 +69,7 @@ public actor SessionJournal {
         for line in data.split(separator: UInt8(ascii: "\n")) {
             do {
                 let entry = try decoder.decode(Entry.self, from: Data(line))
-                pending[entry.operation.sessionId] = entry
+                pending[entry.operation.key] = entry
                 nextSequence = max(nextSequence, entry.sequence + 1)
                 linesInFile += 1
             } catch {
@@ -90,10 +104,15 @@ public actor SessionJournal {
         await append(.delete(sessionId))
     }
 
+    /// A closed segment for the index; it reaches the database after its session's row.
+    public func record(_ segment: Segment) async {
+        await append(.segment(JournalSegmentRecord(segment)))
+    }
+
     private func append(_ operation: Operation) async {
         let entry = Entry(sequence: nextSequence, operation: operation)
         nextSequence += 1
-        pending[operation.sessionId] = entry
+        pending[operation.key] = entry
         do {
             var line = try JSONEncoder().encode(entry)
             line.append(UInt8(ascii: "\n"))
@@ -153,6 +172,7 @@ public actor SessionJournal {
                     }
                     try await repository.upsert(session)
                 case .delete(let id): try await repository.delete(id)
+                case .segment(let record): try await apply(record, sequence: entry.sequence)
                 }
             } catch {
                 logger.debug("journal backlog waits for the database", metadata: ["backlog": "\(pending.count)", "error": "\(error)"])
@@ -160,13 +180,31 @@ public actor SessionJournal {
                 return false
             }
             // A newer change for the same session may have arrived while this one was applied.
-            if pending[entry.operation.sessionId]?.sequence == entry.sequence {
-                pending[entry.operation.sessionId] = nil
+            if pending[entry.operation.key]?.sequence == entry.sequence {
+                pending[entry.operation.key] = nil
             }
         }
         databaseBehind = false
         compact()
         return true
+    }
+
+    /// A segment row needs its session's row first. When a newer snapshot of the session replaced
+    /// the one journaled before this segment, the database may not have the session yet: that
+    /// snapshot goes first. A session deleted since takes its rows with it.
+    private func apply(_ record: JournalSegmentRecord, sequence: Int) async throws {
+        guard let segments = repository as? any SegmentRepository else { return }
+        switch pending[record.sessionId]?.operation {
+        case .delete?:
+            return
+        case .upsert(let session)? where (pending[record.sessionId]?.sequence ?? 0) > sequence:
+            if let snapshot = session.session {
+                try await repository.upsert(snapshot)
+            }
+        default:
+            break
+        }
+        try await segments.upsertSegments([record.segment])
     }
 
     /// Rewrites the file with only what is still pending (empty when everything is applied).

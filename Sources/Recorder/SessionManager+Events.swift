@@ -24,9 +24,10 @@ extension SessionManager {
             }
             resumeStartWaiters(sessionId)
             await persist(sessionId)
-        case .segmentWritten(_, let stats):
+        case .segmentWritten(let fileName, let stats):
             apply(stats, to: sessionId)
             await persist(sessionId)
+            await indexListedSegments(sessionId, upTo: fileName)
         case .progress(let stats):
             let reconnectsBefore = live[sessionId]?.session.reconnects ?? 0
             if stats.reconnects > reconnectsBefore {
@@ -118,6 +119,8 @@ extension SessionManager {
                 "segments": "\(ended.session.segmentCount)", "bytes": "\(ended.session.bytes)",
             ])
         }
+        // The last segment is listed only with the trailer; its row goes before the final status.
+        _ = await indexSegments(of: ended.session, after: ended.indexedSeq)
         await journal.record(ended.session)
         ended.startWaiters.forEach { $0.resume() }
         ended.finishWaiters.forEach { $0.resume(returning: ended.session) }

@@ -5,6 +5,8 @@ import Sessions
 public actor InMemorySessionRepository: SessionRepository {
     private var rows: [String: Session]
     private var healthy = true
+    /// The segment index: rows by session, then seq (`InMemorySessionRepository+Segments.swift`).
+    var segmentRows: [String: [Int: Segment]] = [:]
 
     public init(sessions: [Session] = []) {
         var rows: [String: Session] = [:]
@@ -66,6 +68,7 @@ public actor InMemorySessionRepository: SessionRepository {
     @discardableResult
     public func delete(_ sessionId: String) throws -> Bool {
         try rejectNUL([sessionId], statement: "delete_session")
+        segmentRows[sessionId] = nil  // ON DELETE CASCADE
         return rows.removeValue(forKey: sessionId) != nil
     }
 

@@ -57,5 +57,23 @@ extension Migration {
                 ADD COLUMN transcoded boolean NOT NULL DEFAULT false,
                 ADD COLUMN reconnects integer NOT NULL DEFAULT 0;
             """),
+        // Round 3: the archive. One row per closed segment. `device_id` is copied from the session
+        // row at insert so a device's time window is one range scan of (device_id, starts_at)
+        // instead of a join through sessions over a year of rows (a session's device never changes).
+        Migration(version: 3, name: "create_segments", sql: """
+            CREATE TABLE segments (
+                session_id text COLLATE "C" NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+                seq integer NOT NULL,
+                device_id text NOT NULL,
+                uri text NOT NULL,
+                starts_at timestamptz NOT NULL,
+                duration_sec double precision NOT NULL,
+                bytes bigint NOT NULL,
+                discontinuity boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (session_id, seq)
+            );
+            -- INCLUDE: a timeline reads only these, so a day of a device is an index-only scan.
+            CREATE INDEX segments_device_time_idx ON segments (device_id, starts_at) INCLUDE (duration_sec, session_id, seq);
+            """),
     ]
 }

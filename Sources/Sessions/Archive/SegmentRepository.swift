@@ -1,0 +1,21 @@
+import Foundation
+
+/// Persistence of the segment index. `PostgresSessionRepository` and `InMemorySessionRepository`
+/// implement it beside `SessionRepository`; a repository without it simply keeps no index.
+public protocol SegmentRepository: Sendable {
+    /// Inserts or replaces these rows (idempotent: journal replay and reconcile rely on it). Each
+    /// row takes its session's `device_id`; rows of a session that has no row are skipped.
+    func upsertSegments(_ segments: [Segment]) async throws
+    /// Removes these rows of one session (reconcile: files no longer on disk).
+    func deleteSegments(sessionId: String, seqs: [Int]) async throws
+    /// Every row of one session, by `seq`.
+    func segments(sessionId: String) async throws -> [Segment]
+    /// Every row of one device's sessions overlapping [from, to), by `starts_at`, then session, then seq.
+    func deviceSegments(deviceId: String, from: Date, to: Date) async throws -> [Segment]
+    /// The recorded intervals of one device overlapping [from, to): its segments in time order,
+    /// merged while consecutive ones belong to one session and touch (`DeviceTimeline.touchingGapSec`).
+    /// Not yet clipped to the window nor resolved between overlapping sessions (`DeviceTimeline.resolved`).
+    func deviceSpans(deviceId: String, from: Date, to: Date) async throws -> [DeviceTimeline.Span]
+    /// One summary per device that has a session, by `device_id`.
+    func devices() async throws -> [DeviceSummary]
+}

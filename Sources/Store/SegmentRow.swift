@@ -1,0 +1,134 @@
+import Foundation
+import Sessions
+
+/// The SQL and the row mapping between `Segment` and the `segments` table. Times travel as epoch
+/// milliseconds, as for sessions.
+enum SegmentRow {
+    /// Segments end at most this long after they start: the device window query scans the index
+    /// from `from` minus this, so a segment that began before `from` and reaches into it is found.
+    static let longestSegmentSec = 600
+
+    static let columns = """
+        session_id, seq, uri, (extract(epoch FROM starts_at) * 1000)::bigint AS starts_at_ms,
+        duration_sec, bytes, discontinuity
+        """
+
+    /// One statement for a batch: arrays in, joined to `sessions` for `device_id` (a row of a
+    /// session without a row is dropped, as after a DELETE that won the race).
+    static let upsert = """
+        INSERT INTO segments (session_id, seq, device_id, uri, starts_at, duration_sec, bytes, discontinuity)
+        SELECT s.session_id, u.seq, s.device_id, u.uri,
+               'epoch'::timestamptz + u.starts_ms * interval '1 millisecond', u.duration_sec, u.bytes, u.discontinuity
+        FROM unnest($1::text[], $2::integer[], $3::text[], $4::bigint[], $5::double precision[], $6::bigint[], $7::boolean[])
+             AS u (session_id, seq, uri, starts_ms, duration_sec, bytes, discontinuity)
+        JOIN sessions s ON s.session_id = u.session_id
+        ON CONFLICT (session_id, seq) DO UPDATE SET
+            uri = EXCLUDED.uri, starts_at = EXCLUDED.starts_at, duration_sec = EXCLUDED.duration_sec,
+            bytes = EXCLUDED.bytes, discontinuity = EXCLUDED.discontinuity
+        """
+
+    static let delete = "DELETE FROM segments WHERE session_id = $1 AND seq = ANY($2::integer[])"
+
+    static let bySession = "SELECT \(columns) FROM segments WHERE session_id = $1 ORDER BY seq"
+
+    /// `$2`, `$3`: the window in epoch ms. The first two conditions bound the index range scan;
+    /// the third keeps only segments that really reach into the window.
+    static let byDevice = """
+        SELECT \(columns) FROM segments
+        WHERE device_id = $1
+          AND starts_at >= 'epoch'::timestamptz + ($2::bigint - \(longestSegmentSec * 1000)) * interval '1 millisecond'
+          AND starts_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond'
+          AND starts_at + duration_sec * interval '1 second' > 'epoch'::timestamptz + $2::bigint * interval '1 millisecond'
+        ORDER BY starts_at, session_id, seq
+        """
+
+    /// Gaps and islands over the window's segments in index order (ordered by `starts_at` alone, so no sort): a new island starts
+    /// where the session changes or the gap to the previous segment exceeds 0.5 s. Only the
+    /// index's columns are read, so a day of a device is an index-only scan.
+    static let spansByDevice = """
+        SELECT session_id, min(starts_ms) AS start_ms, max(end_sec) AS end_sec
+        FROM (
+            SELECT session_id, starts_ms, end_sec,
+                   sum(CASE WHEN prev_session IS DISTINCT FROM session_id OR starts_ms / 1000.0 - prev_end > \(DeviceTimeline.touchingGapSec)
+                            THEN 1 ELSE 0 END) OVER (ORDER BY starts_at) AS island
+            FROM (
+                SELECT session_id, seq, starts_at,
+                       (extract(epoch FROM starts_at) * 1000)::bigint AS starts_ms,
+                       extract(epoch FROM starts_at)::double precision + duration_sec AS end_sec,
+                       lag(session_id) OVER w AS prev_session,
+                       lag(extract(epoch FROM starts_at)::double precision + duration_sec) OVER w AS prev_end
+                FROM segments
+                WHERE device_id = $1
+                  AND starts_at >= 'epoch'::timestamptz + ($2::bigint - \(longestSegmentSec * 1000)) * interval '1 millisecond'
+                  AND starts_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond'
+                  AND starts_at + duration_sec * interval '1 second' > 'epoch'::timestamptz + $2::bigint * interval '1 millisecond'
+                WINDOW w AS (ORDER BY starts_at)
+            ) s
+        ) g
+        GROUP BY session_id, island
+        ORDER BY start_ms, session_id
+        """
+
+    static let devices = """
+        SELECT device_id, count(*) AS sessions,
+               bool_or(status IN ('starting', 'recording')) AS recording,
+               min(edge_start_ts) AS first_at, max(coalesce(edge_end_ts, edge_start_ts)) AS last_at,
+               sum(media_duration_sec) AS media_sec, sum(bytes) AS bytes
+        FROM sessions GROUP BY device_id ORDER BY device_id
+        """
+
+    static func parameters(_ segments: [Segment]) -> [String?] {
+        [
+            array(segments.map { quoted($0.sessionId) }), array(segments.map { String($0.seq) }),
+            array(segments.map { quoted($0.uri) }), array(segments.map { String($0.startsAt.epochMilliseconds) }),
+            array(segments.map { "\($0.durationSec)" }), array(segments.map { String($0.bytes) }),
+            array(segments.map { $0.discontinuity ? "t" : "f" }),
+        ]
+    }
+
+    static func decodeAll(_ result: PGResult) throws(StoreError) -> [Segment] {
+        var segments: [Segment] = []
+        segments.reserveCapacity(result.rowCount)
+        for row in 0..<result.rowCount {
+            segments.append(Segment(
+                sessionId: try result.required(String.self, row: row, column: "session_id"),
+                seq: try result.required(Int.self, row: row, column: "seq"),
+                uri: try result.required(String.self, row: row, column: "uri"),
+                startsAt: Date(epochMilliseconds: try result.required(Int64.self, row: row, column: "starts_at_ms")),
+                durationSec: try result.required(Double.self, row: row, column: "duration_sec"),
+                bytes: try result.required(Int64.self, row: row, column: "bytes"),
+                discontinuity: try result.required(Bool.self, row: row, column: "discontinuity")))
+        }
+        return segments
+    }
+
+    static func decodeDevices(_ result: PGResult) throws(StoreError) -> [DeviceSummary] {
+        var devices: [DeviceSummary] = []
+        for row in 0..<result.rowCount {
+            devices.append(DeviceSummary(
+                deviceId: try result.required(String.self, row: row, column: "device_id"),
+                sessions: try result.required(Int.self, row: row, column: "sessions"),
+                recording: try result.required(Bool.self, row: row, column: "recording"),
+                firstAt: try result.optional(Int64.self, row: row, column: "first_at"),
+                lastAt: try result.optional(Int64.self, row: row, column: "last_at"),
+                mediaSec: try result.optional(Double.self, row: row, column: "media_sec") ?? 0,
+                bytes: try result.optional(Int64.self, row: row, column: "bytes") ?? 0))
+        }
+        return devices
+    }
+
+    /// A PostgreSQL array literal of already-quoted or plain elements.
+    static func array(_ elements: [String]) -> String {
+        "{" + elements.joined(separator: ",") + "}"
+    }
+
+    /// One array element in double quotes, with `"` and `\` escaped.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for character in text {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out + "\""
+    }
+}
