@@ -10,7 +10,8 @@ struct FinalizeRetryTests {
     @Test func aPlaylistThatCannotBeWrittenYetGetsItsENDLISTOnceItCan() async throws {
         try await ServiceStorage.with { storage in
             try await ServiceDaemon.with(storage: storage, config: StorageFaultTests.config) { daemon in
-                let id = try await daemon.startTestPattern(extra: #","width":160,"height":120,"durationSec":3"#)
+                // Open-ended, so the obstacle is surely in place when it ends: the close below ends it.
+                let id = try await daemon.startTestPattern(extra: #","width":160,"height":120"#)
                 try await daemon.waitForSegments(id, atLeast: 1)
                 let playlist = storage.recording(id).appendingPathComponent("index.m3u8")
                 // The muxer renames a fresh playlist into place every segment: swap it for a directory
@@ -19,11 +20,13 @@ struct FinalizeRetryTests {
                     _ = unlink(playlist.path)  // the playlist file; fails harmlessly when a directory is already there
                     return mkdir(playlist.path, 0o755) == 0
                 }
+                let close = Task { try await daemon.request("POST", "/sessions/\(id)/close") }
                 try await Eventually.until("a retried finalization", timeout: .seconds(120), interval: .milliseconds(100)) {
                     daemon.standardError.contains("cannot finalize the playlist yet")
                 }
                 #expect(try await daemon.session(id)["status"] as? String == "recording", "the session ended before its playlist was final")
                 try FileManager.default.removeItem(at: playlist)
+                _ = try await close.value
 
                 let ended = try await Eventually.value("\(id) to end", timeout: .seconds(30), interval: .milliseconds(100)) { () -> [String: Any]? in
                     let session = try await daemon.session(id)

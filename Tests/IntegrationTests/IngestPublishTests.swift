@@ -12,6 +12,13 @@ struct IngestPublishTests {
         ingest: {reconnect_grace_sec: 2, publish_wait_sec: 3}
         log_level: info
         """
+    /// A grace long enough for a second ffmpeg to start and announce on a loaded machine.
+    static let graceConfig = """
+        media: {width: 320, height: 240, fps: 15, segment_seconds: 1}
+        limits: {max_sessions: 4, min_free_mb: 0}
+        ingest: {reconnect_grace_sec: 10}
+        log_level: info
+        """
     static let seedConfig = """
         limits: {max_sessions: 4, min_free_mb: 0}
         ingest: {reconnect_grace_sec: 2}
@@ -73,7 +80,7 @@ struct IngestPublishTests {
                 // rtspclientsink may never reach EOS (PITFALLS): stop it after its 90 buffers were sent, at most.
                 _ = await publisher.process.waitForExit(timeout: .seconds(10))
             }
-            let ended = try await daemon.waitForEnd("gst-1", timeout: .seconds(15))
+            let ended = try await daemon.waitForEnd("gst-1", timeout: .seconds(60))
             #expect(ended["status"] as? String == "completed", "\(ended)")
             let playlist = try daemon.endedPlaylist("gst-1")
             #expect(try await playlist.decodedFrameCount() > 30)
@@ -99,7 +106,7 @@ struct IngestPublishTests {
             #expect(try await aacStatus == 0)
 
             for (id, video, audio) in [("hevc-1", "hevc", nil), ("aac-1", "h264", "aac")] as [(String, String, String?)] {
-                let ended = try await daemon.waitForEnd(id, timeout: .seconds(15))
+                let ended = try await daemon.waitForEnd(id, timeout: .seconds(60))
                 #expect(ended["status"] as? String == "completed", "\(ended)")
                 #expect(ended["video_codec"] as? String == video, "\(ended)")
                 #expect(ended["audio_codec"] as? String == audio, "\(ended)")
@@ -115,7 +122,7 @@ struct IngestPublishTests {
     /// Killed and back within the grace: one session, a discontinuity, one reconnect. Killed for good:
     /// the session ends `completed` once the grace has passed.
     @Test func aPublisherBackWithinTheGraceContinuesTheSession() async throws {
-        try await ServiceDaemon.with(config: Self.config) { daemon in
+        try await ServiceDaemon.with(config: Self.graceConfig) { daemon in
             let command = MediaChild.ffmpegPublish(to: daemon.rtspURL("grace-1"), seconds: 60)
             try await MediaChild.with("publisher-1", command) { first in
                 _ = try await daemon.waitForRecording("grace-1", segments: 2)
@@ -123,7 +130,7 @@ struct IngestPublishTests {
                 _ = try await first.exitStatus(within: .seconds(5))
             }
             try await MediaChild.with("publisher-2", command) { second in
-                try await Eventually.until("grace-1 to count its reconnect", timeout: .seconds(15)) {
+                try await Eventually.until("grace-1 to count its reconnect", timeout: .seconds(60)) {
                     try await daemon.session("grace-1")["reconnects"] as? Int == 1
                 }
                 let before = try await daemon.session("grace-1")["segment_count"] as? Int ?? 0
@@ -133,7 +140,7 @@ struct IngestPublishTests {
             }
             // During the grace it still records; after it, it has completed.
             #expect(try await daemon.session("grace-1")["status"] as? String == "recording")
-            let ended = try await daemon.waitForEnd("grace-1", timeout: .seconds(10))
+            let ended = try await daemon.waitForEnd("grace-1", timeout: .seconds(60))
             #expect(ended["status"] as? String == "completed", "\(ended)")
             #expect(ended["reconnects"] as? Int == 1)
             let playlist = try daemon.endedPlaylist("grace-1")
@@ -179,7 +186,7 @@ struct IngestPublishTests {
             }
             #expect(try await daemon.request("GET", "/sessions/mpeg4-1").status == 404)
             #expect(try await daemon.session("ended-1")["status"] as? String == "completed")
-            let ended = try await daemon.waitForEnd("first-1", timeout: .seconds(10))
+            let ended = try await daemon.waitForEnd("first-1", timeout: .seconds(60))
             #expect(ended["status"] as? String == "completed" && ended["reconnects"] as? Int == 0, "\(ended)")
             let playlist = try daemon.endedPlaylist("first-1")
             #expect(!playlist.text.contains("#EXT-X-DISCONTINUITY"))
@@ -218,7 +225,7 @@ struct IngestPublishTests {
             let created = try await daemon.request("POST", "/sessions", json: #"{"sessionId":"lonely-1","source":"publish"}"#)
             #expect(created.status == 201, "\(created.text)")
             #expect(try created.object()["status"] as? String == "starting")
-            let ended = try await daemon.waitForEnd("lonely-1", timeout: .seconds(15))
+            let ended = try await daemon.waitForEnd("lonely-1", timeout: .seconds(60))
             #expect(ended["status"] as? String == "failed", "\(ended)")
             #expect((ended["error"] as? String ?? "").isEmpty == false, "\(ended)")
             let playlist = try HLSPlaylist(directory: daemon.storage.recording("lonely-1"))

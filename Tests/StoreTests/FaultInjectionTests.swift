@@ -48,7 +48,8 @@ struct FaultInjectionTests {
                 let clock = ContinuousClock()
                 let started = clock.now
                 #expect(await repository.isHealthy() == false)
-                #expect(clock.now - started < .seconds(3))
+                // Bounded by the 2 s health timeout, not by libpq's connect attempts; slack for a loaded machine.
+                #expect(clock.now - started < .seconds(10))
                 await #expect {
                     _ = try await repository.get("anything")
                 } throws: { error in

@@ -66,7 +66,7 @@ import Testing
 
     @Test func silentPublisherTimesOut() async throws {
         var config = ServerHarness.config()
-        config.idleTimeoutSeconds = 3
+        config.idleTimeoutSeconds = 8
         let authority = TestAuthority()
         try await ServerHarness.withServer(config, authority: authority) { _, port in
             let client = try await RawRTSPClient(port: port)
