@@ -7,7 +7,9 @@ CONFIG ?= etc/streamd/streamd.yaml
 # `make install BINARY=.build/debug/streamd` installs a binary already built instead of building
 # release first (the systemd test does this so CI builds once).
 BINARY ?=
-# Tests run at once by `make test`.
+# Tests run at once by `make test`: ~240 tests, many of them real daemons with ffmpeg and GStreamer
+# peers, all at once on 2 cores made their deadlines meaningless. `swift test` cannot pass the width,
+# so `make test` runs the test bundle directly (what `swift test --skip-build` runs, plus the width).
 TEST_WIDTH ?= 3
 
 APT_PACKAGES := pkg-config systemd libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev \
@@ -50,9 +52,6 @@ test: deps
 	export STREAMD_BINARY="$$PWD/.build/debug/streamd"; \
 	export STREAMD_SCHEMATHESIS="$$PWD/$(PY_VENV)/bin/schemathesis"; \
 	echo "test database: $$STREAMD_TEST_DATABASE_URL"; \
-	@# At most TEST_WIDTH tests at once: ~240 tests, many of them real daemons, ffmpeg and GStreamer
-	@# peers, all at once on 2 cores made their deadlines meaningless. `swift test` cannot pass the width,
-	@# so the test bundle runs directly (what `swift test --skip-build` runs, with one more option).
 	.build/debug/streamdPackageTests.xctest --testing-library swift-testing \
 		--experimental-maximum-parallelization-width $(TEST_WIDTH)
 
