@@ -82,23 +82,10 @@ final class SilentListener {
     deinit { close(fd) }
 }
 
-/// A TCP port nobody listens on right now.
+/// A TCP port nobody listens on right now: the shared one, below the ephemeral range, so an
+/// outgoing connection of another test cannot take it before the ffmpeg server binds it.
 func freePort() throws -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw MediaError.fileSystem("open a socket for", "a free port", errno: errno) }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw MediaError.fileSystem("bind", "127.0.0.1:0", errno: errno) }
-    return UInt16(bigEndian: address.sin_port)
+    UInt16(try FreePort.next())
 }
 
 /// Follows a recording's events as they come, so a test can wait for one with a bound.

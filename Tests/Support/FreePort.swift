@@ -7,16 +7,20 @@ import Synchronization
 /// for the daemon to bind, can meanwhile become the local port of one of the many outgoing
 /// connections the tests make (curl, ffmpeg, the flood test's hundreds), and the daemon then fails
 /// with EADDRINUSE. Ports are never handed out twice in one test process.
-enum FreePort {
+public enum FreePort {
     private static let handedOut = Mutex<Set<Int>>([])
 
-    static func next() throws -> Int {
+    public struct Exhausted: Error, CustomStringConvertible {
+        public var description: String { "no free port below the ephemeral range after 2000 tries" }
+    }
+
+    public static func next() throws -> Int {
         for _ in 0..<2000 {
             let candidate = Int.random(in: 20_000..<32_000)
             let fresh = handedOut.withLock { ports in ports.insert(candidate).inserted }
             if fresh, canBind(candidate) { return candidate }
         }
-        throw ServiceTestFailure("no free port below the ephemeral range after 2000 tries")
+        throw Exhausted()
     }
 
     private static func canBind(_ port: Int) -> Bool {
