@@ -1,0 +1,136 @@
+import Dispatch
+import Foundation
+import Logging
+
+/// Makes a `node_id` exclusive across every daemon sharing the database: a session-level advisory
+/// lock on a dedicated connection, held for the life of the process (PostgreSQL releases it when
+/// the connection ends, so a killed daemon never leaves it behind). The connection lives on its own
+/// serial queue: libpq blocks, and must stay off the cooperative pool.
+/// `@unchecked Sendable` because `connection` is confined to `queue`, which the compiler cannot see.
+public final class NodeLock: @unchecked Sendable {
+    /// Where the lock stands after `ensure()`.
+    public enum State: Sendable, Equatable {
+        /// This process holds it, on a connection that just answered.
+        case held
+        /// Another running daemon holds it; `holder` describes that process as PostgreSQL sees it.
+        case heldElsewhere(holder: String)
+        /// The database cannot be reached: nobody can take the lock now, we will try again.
+        case databaseUnavailable(String)
+    }
+
+    public let nodeId: String
+    private let conninfo: String
+    /// Names our connection in `pg_stat_activity`, so a second daemon's error message can say who
+    /// holds the node, and so we recognise a stale connection of our own after a network loss.
+    private let applicationName: String
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "streamd.store.node-lock")
+    /// Confined to `queue`; non-nil only while it holds the lock.
+    private var connection: PGConnection?
+
+    public init(conninfo: String, nodeId: String, logger: Logger = Logger(label: "streamd.store")) {
+        self.conninfo = conninfo
+        self.nodeId = nodeId
+        self.logger = logger
+        var host = ProcessInfo.processInfo.hostName
+        if host.utf8.count > 32 { host = String(decoding: host.utf8.prefix(32), as: UTF8.self) }
+        // PostgreSQL keeps 63 bytes of it (NAMEDATALEN - 1).
+        applicationName = String(decoding: "streamd pid \(getpid()) on \(host)".utf8.prefix(63), as: UTF8.self)
+    }
+
+    /// Takes the lock when it is not held yet (at start, or after the database came back), or
+    /// checks that the connection holding it still answers.
+    public func ensure() async -> State {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.ensureOnQueue()) }
+        }
+    }
+
+    /// Ends the connection, and so the lock (graceful shutdown, tests).
+    public func release() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.connection = nil
+                continuation.resume()
+            }
+        }
+    }
+
+    private static let key = "hashtextextended('streamd-node:' || $1, 0)"
+
+    private func ensureOnQueue() -> State {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let connection {
+            do {
+                try connection.execute("SELECT 1", statement: "node_lock_check")
+                return .held
+            } catch {
+                // The server ended the session, and with it the lock: take it again on a new connection.
+                self.connection = nil
+                logger.warning("lost the database connection holding the node lock; taking the lock again",
+                               metadata: ["node_id": "\(nodeId)", "error": "\(error)"])
+            }
+        }
+        let fresh: PGConnection
+        do {
+            fresh = try PGConnection(conninfo: conninfo, overrides: ["application_name": applicationName], logger: logger)
+        } catch {
+            return .databaseUnavailable("\(error)")
+        }
+        do {
+            // Twice at most: the first refusal may come from a connection of our own that the server
+            // has not yet noticed is gone (a network loss); that one is ended and the lock taken again.
+            for _ in 0..<2 {
+                if try take(on: fresh) {
+                    connection = fresh
+                    return .held
+                }
+                guard let holder = try holder(on: fresh) else { continue }
+                guard holder.applicationName == applicationName else { return .heldElsewhere(holder: holder.description) }
+                logger.warning("ending a stale connection of this process that still holds the node lock",
+                               metadata: ["node_id": "\(nodeId)", "pid": "\(holder.pid)"])
+                try fresh.execute("SELECT pg_terminate_backend($1::integer)", [String(holder.pid)], statement: "node_lock_terminate_stale")
+            }
+            return .heldElsewhere(holder: "another session of the database")
+        } catch {
+            return .databaseUnavailable("\(error)")
+        }
+    }
+
+    private func take(on connection: PGConnection) throws(StoreError) -> Bool {
+        let result = try connection.execute("SELECT pg_try_advisory_lock(\(Self.key)) AS taken", [nodeId], statement: "node_lock_take")
+        return try result.required(Bool.self, row: 0, column: "taken")
+    }
+
+    private struct Holder: CustomStringConvertible {
+        let pid: Int
+        let applicationName: String
+        let client: String
+        let since: Date
+
+        var description: String {
+            "\(applicationName.isEmpty ? "a client" : applicationName) (backend pid \(pid), from \(client), connected since \(since.iso8601Milliseconds))"
+        }
+    }
+
+    /// Who holds the lock now; nil when nobody does (it was released between the two queries).
+    private func holder(on connection: PGConnection) throws(StoreError) -> Holder? {
+        // A bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
+        let result = try connection.execute("""
+            SELECT a.pid, coalesce(a.application_name, '') AS application_name,
+                   coalesce(host(a.client_addr), 'a local socket') AS client,
+                   (extract(epoch FROM a.backend_start) * 1000)::bigint AS since_ms
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND ((l.classid::bigint << 32) | l.objid::bigint) = \(Self.key)
+            LIMIT 1
+            """, [nodeId], statement: "node_lock_holder")
+        guard result.rowCount > 0 else { return nil }
+        return Holder(
+            pid: try result.required(Int.self, row: 0, column: "pid"),
+            applicationName: try result.required(String.self, row: 0, column: "application_name"),
+            client: try result.required(String.self, row: 0, column: "client"),
+            since: Date(epochMilliseconds: try result.optional(Int64.self, row: 0, column: "since_ms") ?? 0))
+    }
+}
