@@ -34,8 +34,10 @@ public final class NodeLock: @unchecked Sendable {
         self.logger = logger
         var host = ProcessInfo.processInfo.hostName
         if host.utf8.count > 32 { host = String(decoding: host.utf8.prefix(32), as: UTF8.self) }
-        // PostgreSQL keeps 63 bytes of it (NAMEDATALEN - 1).
-        applicationName = String(decoding: "streamd pid \(getpid()) on \(host)".utf8.prefix(63), as: UTF8.self)
+        // The random tag tells this lock's connections from any other's, even in the same process.
+        // PostgreSQL keeps 63 bytes of the name (NAMEDATALEN - 1).
+        let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        applicationName = String(decoding: "streamd pid \(getpid()) on \(host) #\(tag)".utf8.prefix(63), as: UTF8.self)
     }
 
     /// Takes the lock when it is not held yet (at start, or after the database came back), or
