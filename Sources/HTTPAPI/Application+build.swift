@@ -32,7 +32,7 @@ public func buildRouter(
         NodeController(fleet: fleet).addRoutes(to: router)
     }
 
-    StaticController(rtspPublishBase: config.rtspPublishBase).addRoutes(to: router)
+    StaticController(rtspPublishBase: config.rtspPublishBase, fleet: fleet).addRoutes(to: router)
     HealthController(manager: manager).addRoutes(to: router)
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)

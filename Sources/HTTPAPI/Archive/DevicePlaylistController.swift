@@ -40,7 +40,8 @@ struct DevicePlaylistController<Context: RequestContext>: Sendable {
         var elsewhere: [String] = []
         var seen = Set<String>()
         for segment in segments where seen.insert(segment.sessionId).inserted {
-            if await !manager.isHere(segment.sessionId) { elsewhere.append(segment.sessionId) }
+            let here = await manager.isHere(segment.sessionId)
+            if !here { elsewhere.append(segment.sessionId) }
         }
         guard !elsewhere.isEmpty else { return [:] }
         let owners: [String: String]

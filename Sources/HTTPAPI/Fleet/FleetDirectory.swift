@@ -49,6 +49,11 @@ public final class FleetDirectory: Sendable {
         known.withLock { $0.origins.contains(origin) }
     }
 
+    /// Every known node's origin, sorted (the page's Content-Security-Policy lists them).
+    public var nodeOrigins: [String] {
+        known.withLock { $0.origins.sorted() }
+    }
+
     /// Where `node` serves: from the last refresh, else from the database now; nil when unknown.
     public func publicURL(of node: String) async -> String? {
         if node == nodeId { return publicURL }

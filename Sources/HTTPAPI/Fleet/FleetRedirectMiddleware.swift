@@ -79,7 +79,7 @@ struct FleetRedirectMiddleware<Context: RequestContext>: RouterMiddleware {
               let base = await ownerBase(session), base != fleet.publicURL
         else { return nil }
         return Response(status: .temporaryRedirect, headers: [
-            .location: base + request.uri.description, .cacheControl: "no-store", .contentLength: "0",
+            .location: base + request.uri.description, .cacheControl: "no-store",
         ])
     }
 
