@@ -18,7 +18,7 @@ struct NodeStoreTests {
             #expect(listed.map(\.nodeId) == ["node-a", "node-b"])
             #expect(listed[0].publicURL == "http://a2:8080" && listed[0].version == "2")
             #expect(listed[0].startedAt == started)
-            #expect(listed.allSatisfy(\.alive))
+            #expect(listed.allSatisfy { $0.alive })
             // Seen 60 s ago by the database's own clock: not alive.
             try await pool.withConnection(statement: "age") { connection, _ in
                 _ = try connection.execute("UPDATE nodes SET last_seen_at = now() - interval '60 seconds' WHERE node_id = 'node-b'", statement: "age")
