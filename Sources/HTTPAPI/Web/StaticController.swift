@@ -6,18 +6,23 @@ import Hummingbird
 struct StaticController<Context: RequestContext>: Sendable {
     /// The page with this node's RTSP address filled in (it shows publishers' ffmpeg command).
     let pageBytes: [UInt8]
+    /// The other nodes (§12): the page loads their recordings and sends them its mutations.
+    var fleet: FleetDirectory? = nil
 
-    init(rtspPublishBase: String?) {
+    init(rtspPublishBase: String?, fleet: FleetDirectory? = nil) {
+        self.fleet = fleet
         let page = String(decoding: PackageResources.index_html, as: UTF8.self)
         let base = (rtspPublishBase ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "<", with: "")
         pageBytes = Array(page.replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: base).utf8)
     }
 
     /// The page runs only its own script and style (no inline code, so an injected tag cannot run),
-    /// talks only to this server, and cannot be framed (clickjacking).
-    static var contentSecurityPolicy: String {
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-            + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    /// talks only to this server and the other nodes sharing its database (their recordings, their
+    /// mutations; a redirect to them is checked against this too), and cannot be framed (clickjacking).
+    static func contentSecurityPolicy(nodeOrigins: [String] = []) -> String {
+        let nodes = nodeOrigins.map { " " + $0 }.joined()
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'\(nodes) data:; media-src 'self'\(nodes) blob:; "
+            + "connect-src 'self'\(nodes); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     }
 
     func addRoutes(to router: Router<Context>) {
@@ -33,7 +38,8 @@ struct StaticController<Context: RequestContext>: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
-                .contentSecurityPolicy: Self.contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+                .contentSecurityPolicy: Self.contentSecurityPolicy(nodeOrigins: fleet?.nodeOrigins ?? []),
+                .xContentTypeOptions: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: pageBytes)))
     }
