@@ -31,6 +31,7 @@ public func buildRouter(
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     ArchiveController(manager: manager).addRoutes(to: router)
     DevicePlaylistController(manager: manager).addRoutes(to: router)
+    ThumbnailTrackController(manager: manager).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
         .addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))

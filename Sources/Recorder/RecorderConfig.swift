@@ -48,6 +48,11 @@ public struct RecorderConfig: Sendable {
     public var maxSessionSec: Double = Defaults.maxSessionSec
     /// A pull must be open (connection and stream information) within this.
     public var sourceOpenTimeoutSec: Double = Defaults.sourceOpenTimeoutSec
+    /// Thumbnail sheets (`media.thumbnail_interval_sec`) and the motion detector (`media.motion_*`),
+    /// for capture and copy sessions alike.
+    public var frameAnalysis = FrameAnalysis(thumbnailIntervalSeconds: Defaults.thumbnailIntervalSec)
+    /// Receives the motion detector's events; nothing stores them by default.
+    public var motionSink: any MotionSink = DiscardingMotionSink()
 
     public init(
         dataDirectory: URL, publicURL: String = "http://\(Defaults.listenHost):\(Defaults.listenPort)",
