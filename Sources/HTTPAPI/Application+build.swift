@@ -30,6 +30,7 @@ public func buildRouter(
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     ArchiveController(manager: manager).addRoutes(to: router)
+    DetectionController(manager: manager, maxBodyBytes: config.maxDetectionBodyBytes).addRoutes(to: router)
     DevicePlaylistController(manager: manager).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
         .addRoutes(to: router)
