@@ -40,7 +40,7 @@ struct DetectionController<Context: RequestContext>: Sendable {
         try Self.common(parameters, into: &query)
         query.cursor = try Self.cursor(parameters, name: "after")
         guard try await manager.session(id) != nil else { throw APIError(RecorderError.notFound(id)) }
-        return try page(query, cursorName: "next_after")
+        return try await page(query, cursorName: "next_after")
     }
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {

@@ -5,14 +5,15 @@ import Sessions
 /// They need the database — a session's span, idempotency, other nodes' sessions — so while it is
 /// down they are refused (`database_unavailable`) and the detector retries with the same ids.
 extension SessionManager {
-    var detectionRepository: (any DetectionRepository)? { repository as? any DetectionRepository }
+    nonisolated var detectionRepository: (any DetectionRepository)? { repository as? any DetectionRepository }
 
     /// Validates and stores one batch, all or none: 1 to 1000 items, each by §11's rules, each `ts`
     /// inside the session's span (±5 s). Items whose `id` the session already has are skipped and not
     /// counted. `ts` and `offset_sec` are derived from each other through the session's segments.
-    /// Returns how many were inserted.
+    /// Returns how many were inserted. Nonisolated: a batch's work (checks, placing 1000 items, the
+    /// INSERT) runs beside other batches instead of queueing on the actor.
     @discardableResult
-    public func recordDetections(sessionId: String, items: [DetectionInput], now: Date = Date()) async throws(RecorderError) -> Int {
+    public nonisolated func recordDetections(sessionId: String, items: [DetectionInput], now: Date = Date()) async throws(RecorderError) -> Int {
         guard (1...DetectionInput.maxItems).contains(items.count) else {
             throw RecorderError(.invalid, code: "invalid_batch", "detections must hold 1 to \(DetectionInput.maxItems) items; this batch has \(items.count).")
         }
@@ -21,7 +22,7 @@ extension SessionManager {
         guard let session = try await session(sessionId) else { throw RecorderError.notFound(sessionId) }
         let clock: MediaClock
         do {
-            let rows = try await segmentRepository?.segments(sessionId: sessionId) ?? []
+            let rows = try await (repository as? any SegmentRepository)?.segments(sessionId: sessionId) ?? []
             clock = MediaClock(segments: rows, sessionStart: Self.firstFrame(of: session))
         } catch {
             throw Self.databaseUnavailable(error)
@@ -63,7 +64,7 @@ extension SessionManager {
     }
 
     /// One page of a search.
-    public func detections(_ query: DetectionQuery) async throws(RecorderError) -> [Detection] {
+    public nonisolated func detections(_ query: DetectionQuery) async throws(RecorderError) -> [Detection] {
         let store = try requireDetections()
         do {
             return try await store.detections(query)
@@ -97,7 +98,7 @@ extension SessionManager {
         "d-" + UUID().uuidString.lowercased()
     }
 
-    private func requireDetections() throws(RecorderError) -> any DetectionRepository {
+    private nonisolated func requireDetections() throws(RecorderError) -> any DetectionRepository {
         guard let store = detectionRepository else {
             throw RecorderError(.unavailable, code: "detections_unavailable", "This repository keeps no detections.")
         }
