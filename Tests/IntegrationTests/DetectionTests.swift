@@ -82,6 +82,13 @@ struct DetectionTests {
                 let metrics = try await Curl.request("GET", daemon.baseURL + "/metrics")
                 #expect(metrics.body.contains(#"streamd_detections_total{label="person"} 500"#), "\(metrics.body.split(separator: "\n").filter { $0.contains("detections") })")
 
+                // The CLI lists them from the running daemon.
+                let binary = try #require(ServiceTestEnvironment.binary)
+                let cli = try await ChildProcess.run(binary, ["detections", "list", "--server", daemon.baseURL, "--label", "truck", "--urls"])
+                #expect(cli.status == 0 && cli.output.contains("by-offset") && cli.output.contains("/devices/cam-det/index.m3u8"), "\(cli.combined)")
+                let session = try await ChildProcess.run(binary, ["detections", "list", "--server", daemon.baseURL, "--session", recorded.id, "--limit", "2"])
+                #expect(session.status == 0 && session.output.split(separator: "\n").count == 3 && session.errors.contains("more: --cursor"), "\(session.combined)")
+
                 // DELETE removes the rows with the session.
                 #expect(try await daemon.request("DELETE", "/sessions/\(recorded.id)").status == 204)
                 try await Eventually.until("the detections of \(recorded.id) to go", timeout: .seconds(30)) {
