@@ -23,11 +23,20 @@ struct DevicePlaylist {
                 lines.append("#EXT-X-MAP:URI=\"/\(segment.sessionId)/\(RecordingLayout.initSegmentFileName)\"")
             }
             lines.append("#EXT-X-PROGRAM-DATE-TIME:" + segment.startsAt.iso8601Milliseconds)
-            lines.append(String(format: "#EXTINF:%.6f,", segment.durationSec))
+            lines.append(Self.extinf(segment.durationSec))
             lines.append("/\(segment.sessionId)/\(segment.uri)")
             previous = segment
         }
         if ended { lines.append("#EXT-X-ENDLIST") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `#EXTINF:2.000000,` (microseconds, as `%.6f` writes it) without String(format:), which
+    /// costs microseconds per call on Linux.
+    static func extinf(_ seconds: Double) -> String {
+        let micros = Int64((max(0, seconds) * 1_000_000).rounded())
+        var text = "#EXTINF:\(micros / 1_000_000)."
+        Date.append(Int(micros % 1_000_000), width: 6, to: &text)
+        return text + ","
     }
 }
