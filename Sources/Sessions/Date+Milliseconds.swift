@@ -17,9 +17,33 @@ extension Date {
         var seconds = time_t(millis / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
+        // Digits by hand: String(format:) costs microseconds each on Linux, and a device playlist
+        // writes one of these per segment.
+        var text = ""
+        text.reserveCapacity(24)
+        Self.append(Int(parts.tm_year) + 1900, width: 4, to: &text)
+        text.append("-")
+        Self.append(Int(parts.tm_mon) + 1, width: 2, to: &text)
+        text.append("-")
+        Self.append(Int(parts.tm_mday), width: 2, to: &text)
+        text.append("T")
+        Self.append(Int(parts.tm_hour), width: 2, to: &text)
+        text.append(":")
+        Self.append(Int(parts.tm_min), width: 2, to: &text)
+        text.append(":")
+        Self.append(Int(parts.tm_sec), width: 2, to: &text)
+        text.append(".")
+        Self.append(Int(((millis % 1000) + 1000) % 1000), width: 3, to: &text)
+        text.append("Z")
+        return text
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits.
+    public static func append(_ value: Int, width: Int, to text: inout String) {
+        let digits = String(abs(value))
+        if value < 0 { text.append("-") }
+        if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
+        text.append(digits)
     }
 }
 

@@ -25,7 +25,7 @@ struct DevicePlaylist {
                 lines.append("#EXT-X-MAP:URI=\"\(base(segment))/\(segment.sessionId)/\(RecordingLayout.initSegmentFileName)\"")
             }
             lines.append("#EXT-X-PROGRAM-DATE-TIME:" + segment.startsAt.iso8601Milliseconds)
-            lines.append(String(format: "#EXTINF:%.6f,", segment.durationSec))
+            lines.append(Self.extinf(segment.durationSec))
             lines.append("\(base(segment))/\(segment.sessionId)/\(segment.uri)")
             previous = segment
         }
@@ -35,4 +35,13 @@ struct DevicePlaylist {
 
     /// Empty for this node's sessions (URIs relative to the host the player asked).
     private func base(_ segment: Segment) -> String { baseURLs[segment.sessionId] ?? "" }
+
+    /// `#EXTINF:2.000000,` (microseconds, as `%.6f` writes it) without String(format:), which
+    /// costs microseconds per call on Linux.
+    static func extinf(_ seconds: Double) -> String {
+        let micros = Int64((max(0, seconds) * 1_000_000).rounded())
+        var text = "#EXTINF:\(micros / 1_000_000)."
+        Date.append(Int(micros % 1_000_000), width: 6, to: &text)
+        return text + ","
+    }
 }
