@@ -11,6 +11,16 @@ import ServiceLifecycle
 public func buildRouter(
     manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry
 ) -> Router<BasicRequestContext> {
+    buildRouter(manager: manager, config: config, registry: registry, files: recordingFiles(manager: manager, config: config))
+}
+
+func recordingFiles(manager: SessionManager, config: HTTPConfig) -> RecordingFiles {
+    RecordingFiles(recordingsPath: manager.config.recordingsDirectory.path, isPrivate: config.readToken != nil, changes: manager.changes)
+}
+
+func buildRouter(
+    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry, files: RecordingFiles
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: OriginMiddleware(ownOrigins: config.ownOrigins, listedOrigins: config.corsAllowWriteOrigins))
@@ -31,8 +41,8 @@ public func buildRouter(
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     ArchiveController(manager: manager).addRoutes(to: router)
     DevicePlaylistController(manager: manager).addRoutes(to: router)
-    RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
-        .addRoutes(to: router)
+    RecordingFileController(files: files).addRoutes(to: router)
+    BenchFloor.addRoute(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))
     return router
 }
@@ -44,10 +54,14 @@ public func buildApplication(
     connections: ConnectionCap? = nil, services: [any Service] = [], logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(manager: manager, config: config, registry: registry),
+    let files = recordingFiles(manager: manager, config: config)
+    let fastPath = RecordingFastPath.Settings(
+        files: files, readToken: config.readToken, apiToken: config.apiToken, corsEnabled: !config.corsAllowOrigin.isEmpty, serverName: "streamd")
+    return Application(
+        router: buildRouter(manager: manager, config: config, registry: registry, files: files),
         server: .cappedHTTP1(
-            counter: connections ?? ConnectionCap(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds),
+            counter: connections ?? ConnectionCap(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds,
+            fastPath: BenchFloor.fastPathDisabled ? nil : fastPath),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "streamd"),
         services: services,
         onServerRunning: onServerRunning,

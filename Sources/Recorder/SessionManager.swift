@@ -20,6 +20,8 @@ public actor SessionManager {
     var shuttingDown = false
     /// The running pull of each `always` camera, by device id: shutdown stops them first.
     var cameraPulls: [String: any Recording] = [:]
+    /// Signals every change of a recording's files to the HTTP file route (cache, blocking reloads).
+    public nonisolated let changes = RecordingChanges()
 
     public init(config: RecorderConfig, repository: any SessionRepository, logger: Logger) {
         self.config = config
@@ -190,6 +192,7 @@ public actor SessionManager {
     func removeReservedDirectory(for sessionId: String) {
         do {
             try FileManager.default.removeItem(at: config.directory(for: sessionId))
+            changes.changed(sessionId)
         } catch {
             logger.warning("cannot remove the directory of a refused session", metadata: ["session_id": "\(sessionId)", "error": "\(error)"])
         }
