@@ -70,7 +70,7 @@ run: build
 	trap ':' INT; trap 'kill -TERM $$pid 2>/dev/null' TERM HUP; \
 	while kill -0 $$pid 2>/dev/null; do wait $$pid; done; wait $$pid
 
-BENCH_PACKAGES := wrk nginx-light ffmpeg
+BENCH_PACKAGES := wrk nginx-light ffmpeg golang-go linux-perf
 
 bench: build
 	@missing=""; for p in $(BENCH_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \

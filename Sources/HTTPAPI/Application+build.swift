@@ -12,6 +12,16 @@ import ServiceLifecycle
 public func buildRouter(
     manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry, fleet: FleetDirectory? = nil
 ) -> Router<BasicRequestContext> {
+    buildRouter(manager: manager, config: config, registry: registry, fleet: fleet, files: recordingFiles(manager: manager, config: config))
+}
+
+func recordingFiles(manager: SessionManager, config: HTTPConfig) -> RecordingFiles {
+    RecordingFiles(recordingsPath: manager.config.recordingsDirectory.path, isPrivate: config.readToken != nil, changes: manager.changes)
+}
+
+func buildRouter(
+    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry, fleet: FleetDirectory?, files: RecordingFiles
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: OriginMiddleware(
@@ -41,8 +51,8 @@ public func buildRouter(
     DevicePlaylistController(manager: manager, fleet: fleet).addRoutes(to: router)
     ExportController(manager: manager, isPrivate: config.readToken != nil).addRoutes(to: router)
     ThumbnailTrackController(manager: manager).addRoutes(to: router)
-    RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
-        .addRoutes(to: router)
+    RecordingFileController(files: files).addRoutes(to: router)
+    BenchFloor.addRoute(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))
     return router
 }
@@ -54,10 +64,16 @@ public func buildApplication(
     connections: ConnectionCap? = nil, services: [any Service] = [], logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(manager: manager, config: config, registry: registry, fleet: fleet),
+    let files = recordingFiles(manager: manager, config: config)
+    // Requests with `Origin` go to the router whenever CORS answers (configured, or other nodes' origins).
+    let fastPath = RecordingFastPath.Settings(
+        files: files, readToken: config.readToken, apiToken: config.apiToken,
+        corsEnabled: !config.corsAllowOrigin.isEmpty || fleet != nil, serverName: "streamd")
+    return Application(
+        router: buildRouter(manager: manager, config: config, registry: registry, fleet: fleet, files: files),
         server: .cappedHTTP1(
-            counter: connections ?? ConnectionCap(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds),
+            counter: connections ?? ConnectionCap(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds,
+            fastPath: BenchFloor.fastPathDisabled ? nil : fastPath),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "streamd"),
         services: services,
         onServerRunning: onServerRunning,

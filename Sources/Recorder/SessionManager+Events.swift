@@ -25,6 +25,8 @@ extension SessionManager {
             resumeStartWaiters(sessionId)
             await persist(sessionId)
         case .segmentWritten(let fileName, let stats):
+            // The muxer renamed the playlist listing this segment into place before reporting it.
+            changes.changed(sessionId)
             apply(stats, to: sessionId)
             await persist(sessionId)
             await indexListedSegments(sessionId, upTo: fileName)
@@ -123,6 +125,8 @@ extension SessionManager {
     @discardableResult
     func finish(_ sessionId: String, outcome: PipelineOutcome, stats: PipelineStats?) async -> Session? {
         guard let recording = live[sessionId] else { return nil }
+        // The trailer (ENDLIST) is on disk by now.
+        changes.changed(sessionId)
         recording.publishTimer?.cancel()
         if let publisher = recording.publisher {
             countTraffic(of: publisher)

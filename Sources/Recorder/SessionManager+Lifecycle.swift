@@ -81,6 +81,7 @@ extension SessionManager {
         for var session in stale where live[session.sessionId] == nil {
             do {
                 let stats = try PlaylistRecovery.finalize(directory: config.directory(for: session.sessionId))
+                changes.changed(session.sessionId)
                 session.mediaDurationSec = stats.mediaDurationSec
                 session.segmentCount = stats.segmentCount
                 session.bytes = stats.bytes

@@ -65,7 +65,9 @@ extension SessionManager {
         if hasFiles {
             do {
                 try FileManager.default.removeItem(at: directory)
+                changes.changed(sessionId)
             } catch {
+                changes.changed(sessionId)
                 throw RecorderError(.conflict, code: "delete_failed", "Cannot remove the files of \(sessionId): \(error.localizedDescription)")
             }
         }

@@ -23,6 +23,8 @@ public actor SessionManager {
     var cameraPulls: [String: any Recording] = [:]
     /// Finished MP4 exports under `data/exports/`, least recently used beyond the cap.
     public nonisolated let exports: ExportCache
+    /// Signals every change of a recording's files to the HTTP file route (cache, blocking reloads).
+    public nonisolated let changes = RecordingChanges()
 
     public init(config: RecorderConfig, repository: any SessionRepository, logger: Logger) {
         self.config = config
@@ -196,6 +198,7 @@ public actor SessionManager {
     func removeReservedDirectory(for sessionId: String) {
         do {
             try FileManager.default.removeItem(at: config.directory(for: sessionId))
+            changes.changed(sessionId)
         } catch {
             logger.warning("cannot remove the directory of a refused session", metadata: ["session_id": "\(sessionId)", "error": "\(error)"])
         }

@@ -232,7 +232,8 @@ class Daemon:
     config: YAML text for STREAMD_CONFIG. The STREAMD_* variables of the caller's environment are not
     passed on (tokens, log level, config), so the bench measures the same thing everywhere."""
 
-    def __init__(self, binary, workdir, config_yaml, database_url=None):
+    def __init__(self, binary, workdir, config_yaml, database_url=None, prefix=(), extra_env=None):
+        """prefix: argv in front of the binary (e.g. taskset -c 0); extra_env: STREAMD_* bench switches."""
         self.workdir = workdir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -247,9 +248,10 @@ class Daemon:
             "STREAMD_PUBLIC_URL": self.base, "STREAMD_CONFIG": config,
             "STREAMD_DATABASE_URL": database_url or pg_cluster(),
         })
+        env.update(extra_env or {})
         self.log_path = os.path.join(workdir, "streamd.log")
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([*prefix, binary, "serve"], env=env, stdout=self._log, stderr=subprocess.STDOUT)
         self.pid = self.process.pid
         self._cleanup = on_exit(self.stop)
         deadline = time.monotonic() + 60
@@ -348,7 +350,7 @@ http {{
 class Nginx:
     """A private nginx (not the system one) serving root on a free port; stopped at exit."""
 
-    def __init__(self, root, workdir, workers="auto"):
+    def __init__(self, root, workdir, workers="auto", prefix=()):
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
         if not os.access(binary, os.X_OK):
             raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
@@ -361,7 +363,7 @@ class Nginx:
             f.write(NGINX_CONF.format(user="user root;" if os.geteuid() == 0 else "", workers=workers,
                                       dir=self.dir, port=self.port, root=root))
         self._log = open(os.path.join(self.dir, "stderr.log"), "w")
-        self.process = subprocess.Popen([binary, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
+        self.process = subprocess.Popen([*prefix, binary, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                         stdout=self._log, stderr=subprocess.STDOUT)
         self.pid = self.process.pid
         on_exit(self.stop)
@@ -412,11 +414,11 @@ def ensure_wrk():
     raise RuntimeError("wrk is not installed and this is not root: apt-get install wrk")
 
 
-def run_wrk(url, seconds, connections, threads, script=None, headers=(), timeout_s=10, env=None, on_start=None):
+def run_wrk(url, seconds, connections, threads, script=None, headers=(), timeout_s=10, env=None, on_start=None, prefix=()):
     """Runs wrk; returns the dict its Lua done() printed as a `WRKJSON {...}` line (see wrk-json.lua,
     which is used when script is None) plus `stdout`. on_start(process) is called right after launch."""
     wrk = ensure_wrk()
-    argv = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", f"{timeout_s:g}s",
+    argv = [*prefix, wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", f"{timeout_s:g}s",
             "--latency", "-s", script or os.path.join(LIB, "wrk-json.lua")]
     for header in headers:
         argv += ["-H", header]

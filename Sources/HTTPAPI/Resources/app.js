@@ -314,14 +314,26 @@
     const r = video.seekable;
     return r && r.length ? r.end(r.length - 1) : NaN;
   }
-  // Safari (and players that expose the live window) can seek to the edge. Chromium's native HLS gives a
-  // live EVENT playlist no seekable range and ignores seeks, so it plays from the start: say so.
+  // Live sessions play live.m3u8, the sliding window: every player (Chromium's native HLS too, which
+  // gives an EVENT playlist no seekable range) joins it near the edge. Players that expose the live
+  // window can also seek to the edge; a session opened on index.m3u8 switches to the window.
+  function playlistFor(id, live) {
+    return "./" + encodeURIComponent(id) + "/" + (live ? "live.m3u8" : "index.m3u8");
+  }
+  function play(id, live) {
+    playerState.dataset.playlist = live ? "live.m3u8" : "index.m3u8";
+    video.src = withToken(playlistFor(id, live));
+    video.load();
+    video.play().catch(() => { video.muted = true; video.play().catch(() => {}); });
+  }
   function goLive() {
+    const p = state.player;
     const end = liveEdge();
     if (isFinite(end)) {
       video.currentTime = Math.max(0, end - 1.5);
-    } else {
-      say("This browser plays a live recording from its start and cannot jump to the live edge; Safari, VLC, ffplay and mpv join live (URL below).", "info", "player-message");
+    } else if (p && p.session && isLive(p.session) && playerState.dataset.playlist !== "live.m3u8") {
+      play(p.id, true);
+      return;
     }
     video.play().catch(() => {});
   }
@@ -366,9 +378,8 @@
       if (e.status === 404) return;
     }
     if (nativeHLS && state.player && state.player.id === id) {
-      video.src = withToken(relative);
-      video.load();
-      video.play().catch(() => { video.muted = true; video.play().catch(() => {}); });
+      const p = state.player;
+      play(id, !!(p.session && isLive(p.session)));
     }
   }
 

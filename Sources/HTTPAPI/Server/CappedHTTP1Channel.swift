@@ -12,11 +12,19 @@ struct CappedHTTP1Channel: ServerChildChannel {
 
     let http: HTTP1Channel
     let registry: ConnectionRegistry
+    let fastPath: RecordingFastPath.Settings?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admitted = registry.admit(channel)
-        return http.setup(channel: channel, logger: logger).map { value in
+        return http.setup(channel: channel, logger: logger).flatMapThrowing { value in
             if !admitted { channel.close(promise: nil) }
+            if let fastPath {
+                // Behind Hummingbird's connection state handler (keep-alive, idle timeout), so it sees
+                // fast-path requests too, and in front of the channel that feeds the router.
+                let operations = channel.pipeline.syncOperations
+                let state = try operations.handler(type: HTTPConnectionStateHandler.self)
+                try operations.addHandler(RecordingFastPath(settings: fastPath), position: .after(state))
+            }
             return value
         }
     }
@@ -28,14 +36,15 @@ struct CappedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with every connection counted against `counter`.
-    static func cappedHTTP1(counter: ConnectionCap, idleTimeoutSeconds: Int64) -> HTTPServerBuilder {
+    /// `fastPath`: recording files answered in front of the router (`RecordingFastPath`).
+    static func cappedHTTP1(counter: ConnectionCap, idleTimeoutSeconds: Int64, fastPath: RecordingFastPath.Settings? = nil) -> HTTPServerBuilder {
         let registry = ConnectionRegistry(counter: counter)
         return HTTPServerBuilder { responder in
             CappedHTTP1Channel(
                 http: HTTP1Channel(responder: responder, configuration: .init(
                     additionalChannelHandlers: [ConnectionGuardHandler(registry: registry)],
                     idleTimeout: .seconds(idleTimeoutSeconds))),
-                registry: registry)
+                registry: registry, fastPath: fastPath)
         }
     }
 }

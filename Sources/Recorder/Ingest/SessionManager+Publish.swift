@@ -175,6 +175,7 @@ extension SessionManager {
     func finishWithoutMedia(_ sessionId: String, outcome: PipelineOutcome) async -> Session? {
         do {
             _ = try PlaylistRecovery.finalize(directory: config.directory(for: sessionId))
+            changes.changed(sessionId)
         } catch {
             sessionLogger(sessionId).error("cannot write the empty playlist of a session that recorded nothing", metadata: ["error": "\(error)"])
         }

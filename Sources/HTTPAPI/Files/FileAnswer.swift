@@ -1,0 +1,47 @@
+import HTTPTypes
+
+/// What a GET or HEAD of a recording file gets, from its validators and the request's conditional and
+/// range headers (RFC 9110 §13.2.2 order: `If-None-Match`, else `If-Modified-Since`; then `Range`,
+/// honoured only when `If-Range`, if sent, still names this version). Shared by the router's file
+/// route and the fast path, so both answer alike.
+enum FileAnswer: Equatable {
+    case whole
+    case partial(ClosedRange<Int>)
+    case notModified
+    case unsatisfiable
+
+    init(_ file: ServedFile, headers: HTTPFields) {
+        if let tags = headers[.ifNoneMatch] {
+            if Self.matches(tags, file.etag) { self = .notModified; return }
+        } else if !file.isLivePlaylist, let since = headers[.ifModifiedSince], let seconds = HTTPDate.parse(since),
+                  file.lastModifiedSeconds <= seconds {
+            // A live playlist can change twice within the second Last-Modified names: only its ETag decides.
+            self = .notModified
+            return
+        }
+        guard let range = headers[.range] else { self = .whole; return }
+        if let condition = headers[.ifRange], condition != file.etag, condition != file.lastModified {
+            self = .whole
+            return
+        }
+        switch ByteRange(header: range, size: file.bodySize) {
+        case .whole: self = .whole
+        case .partial(let bytes): self = .partial(bytes)
+        case .unsatisfiable: self = .unsatisfiable
+        }
+    }
+
+    /// `If-None-Match`: `*`, or a list of entity tags compared weakly (a `W/` prefix is ignored).
+    static func matches(_ list: String, _ etag: String) -> Bool {
+        var rest = Substring(list)
+        while !rest.isEmpty {
+            while let first = rest.first, first == " " || first == "," || first == "\t" { rest.removeFirst() }
+            if rest.hasPrefix("*") { return true }
+            if rest.hasPrefix("W/") { rest.removeFirst(2) }
+            guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else { return false }
+            if rest[...close] == etag { return true }
+            rest = rest[rest.index(after: close)...]
+        }
+        return false
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import StreamdTestSupport
+import Testing
+
+/// A live session opened in the page plays at its edge: the page plays `live.m3u8`, and what
+/// Chromium shows is recent by the recording's own clock (`#EXT-X-PROGRAM-DATE-TIME`).
+@Suite(.serialized, .enabled(if: ServiceTestEnvironment.hasBinaryAndDatabase, "\(ServiceTestEnvironment.skipReason)"))
+struct WebPageLiveTests {
+    @Test func aLiveSessionPlaysNearItsLiveEdge() async throws {
+        try await ServiceDaemon.with(config: ServiceDaemon.webPageConfig) { daemon in
+            let id = try await daemon.startTestPattern()
+            // Old enough that its start is far behind the edge: 8 segments of 2 s.
+            try await Eventually.until("\(id) to record 8 segments", timeout: .seconds(120), interval: .milliseconds(500)) {
+                (try await daemon.request("GET", "/sessions/\(id)").object()["segment_count"] as? Int ?? 0) >= 8
+            }
+            let state = "document.getElementById('player-state')"
+            // The segments the video element fetched (resource timing), where it plays, and the page's clock.
+            let probe = """
+                (() => {
+                  const v = document.getElementById('video');
+                  const fetched = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'video')
+                    .map(e => e.name.split('/').pop().split('?')[0]).filter(n => /^seg_\\d+\\.ts$/.test(n));
+                  return {fetched, currentTime: v.currentTime, now: Date.now(), playlist: \(state).dataset.playlist,
+                          error: \(state).dataset.error || null};
+                })()
+                """
+            let player = try await WebPageChromium.open(
+                daemon.baseURL + "/#/play/\(id)", until: "Number(\(state).dataset.currentTime) > 1 || \(state).dataset.error",
+                print: probe, timeout: 60)
+            let value = try #require(player.value as? [String: Any])
+            #expect(player.ok && value["error"] is NSNull, "the live session did not play: \(value)")
+            #expect(value["playlist"] as? String == "live.m3u8")
+
+            // The playlist's dates of the segments; the video's timeline starts at the first segment of
+            // the last contiguous run it fetched (Chromium may probe an older one first).
+            let playlist = try await daemon.request("GET", "/\(id)/index.m3u8").text
+            let dates = Self.programDates(playlist)
+            let target = Double(playlist.split(separator: "\n").first { $0.hasPrefix("#EXT-X-TARGETDURATION:") }?.dropFirst(22) ?? "2") ?? 2
+            let numbers = (value["fetched"] as? [String] ?? []).compactMap { Int($0.dropFirst(4).dropLast(3)) }
+            guard var first = numbers.last else { Issue.record("the video fetched no segment: \(value)"); return }
+            let fetched = Set(numbers)
+            while fetched.contains(first - 1) { first -= 1 }
+            let start = try #require(dates[String(format: "seg_%05d.ts", first)], "no PROGRAM-DATE-TIME for segment \(first)")
+            let now = (value["now"] as? Double ?? 0) / 1000
+            let shown = start + (value["currentTime"] as? Double ?? 0)
+            let behind = now - shown
+            print("live edge: the video shows \(String(format: "%.2f", behind)) s behind now (segment \(first), target \(target) s)")
+            // Players join three target durations before the playlist's end, which is itself up to one
+            // segment behind now while that segment is being written.
+            #expect(behind <= 3 * target + target + 1, "the video is \(behind) s behind live (target duration \(target) s)")
+            #expect(first >= 3, "the video started at segment \(first), the recording's beginning")
+            _ = try await daemon.request("POST", "/sessions/\(id)/close")
+        }
+    }
+
+    /// Segment URI → its `#EXT-X-PROGRAM-DATE-TIME` in seconds since the epoch.
+    static func programDates(_ playlist: String) -> [String: Double] {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var dates: [String: Double] = [:]
+        var pending: Double?
+        for line in playlist.split(separator: "\n") {
+            if line.hasPrefix("#EXT-X-PROGRAM-DATE-TIME:") {
+                var text = String(line.dropFirst("#EXT-X-PROGRAM-DATE-TIME:".count))
+                // FFmpeg writes +0000; ISO8601DateFormatter wants +00:00.
+                if text.hasSuffix("+0000") { text = String(text.dropLast(5)) + "Z" }
+                pending = formatter.date(from: text)?.timeIntervalSince1970
+            } else if !line.hasPrefix("#"), let date = pending {
+                dates[String(line)] = date
+                pending = nil
+            }
+        }
+        return dates
+    }
+}
