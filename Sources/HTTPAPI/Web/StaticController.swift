@@ -4,13 +4,21 @@ import Hummingbird
 /// The web page, its script and style, and the OpenAPI document, compiled into the binary so an
 /// installed daemon needs no files beside it.
 struct StaticController<Context: RequestContext>: Sendable {
-    /// The page with this node's RTSP address filled in (it shows publishers' ffmpeg command).
+    /// The page with this node's RTSP address filled in (it shows publishers' ffmpeg command) and its
+    /// node id (the page calls another node's `public_url` directly for that node's files and mutations).
     let pageBytes: [UInt8]
 
-    init(rtspPublishBase: String?) {
+    init(rtspPublishBase: String?, nodeId: String = "") {
         let page = String(decoding: PackageResources.index_html, as: UTF8.self)
-        let base = (rtspPublishBase ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "<", with: "")
-        pageBytes = Array(page.replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: base).utf8)
+        pageBytes = Array(page
+            .replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: Self.attribute(rtspPublishBase ?? ""))
+            .replacingOccurrences(of: "__STREAMD_NODE__", with: Self.attribute(nodeId)).utf8)
+    }
+
+    /// A value safe inside a double-quoted attribute.
+    static func attribute(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;")
     }
 
     /// The page runs only its own script and style (no inline code, so an injected tag cannot run),
