@@ -25,7 +25,8 @@ public func buildRouter(
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AuthMiddleware(apiToken: config.apiToken, readToken: config.readToken))
 
-    StaticController(rtspPublishBase: config.rtspPublishBase, nodeId: manager.config.nodeId).addRoutes(to: router)
+    StaticController(
+        rtspPublishBase: config.rtspPublishBase, nodeId: manager.config.nodeId, peerOrigins: config.corsAllowWriteOrigins).addRoutes(to: router)
     HealthController(manager: manager).addRoutes(to: router)
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)

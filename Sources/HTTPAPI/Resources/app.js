@@ -698,7 +698,7 @@
   // The recorded part of the day, with a little room on each side.
   function fit() {
     if (!dev.spans.length) return setView(dev.day, dev.dayEnd - dev.day);
-    const from = dev.spans[0].start, to = dev.spans[dev.spans.length - 1].end;
+    const from = Math.min(...dev.spans.map((s) => s.start)), to = Math.max(...dev.spans.map((s) => s.end));
     const room = Math.max((to - from) * 0.05, 5000);
     setView(from - room, to - from + 2 * room);
   }
@@ -854,7 +854,7 @@
     if (ev.button !== 0 || !dev.id) return;
     ev.preventDefault();
     timeline.focus();
-    timeline.setPointerCapture(ev.pointerId);
+    try { timeline.setPointerCapture(ev.pointerId); } catch (_) { /* a pointer the browser no longer tracks */ }
     dev.drag = { x: ev.clientX, t: timeAt(ev.clientX), moved: false };
   });
   timeline.addEventListener("pointermove", (ev) => {

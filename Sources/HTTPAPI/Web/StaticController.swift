@@ -7,8 +7,15 @@ struct StaticController<Context: RequestContext>: Sendable {
     /// The page with this node's RTSP address filled in (it shows publishers' ffmpeg command) and its
     /// node id (the page calls another node's `public_url` directly for that node's files and mutations).
     let pageBytes: [UInt8]
+    /// Other origins the page may load from and send to: the other nodes' public URLs, which each node
+    /// lists in `cors_allow_write_origins` so that their pages may close and delete its sessions.
+    let peerOrigins: [String]
 
-    init(rtspPublishBase: String?, nodeId: String = "") {
+    init(rtspPublishBase: String?, nodeId: String = "", peerOrigins: [String] = []) {
+        // Only well-formed origins reach the header: a stray `;` or space would add a directive.
+        self.peerOrigins = peerOrigins.compactMap { HTTPConfig.origin(ofURL: $0) }.filter {
+            $0.allSatisfy { $0.isLetter || $0.isNumber || ".-:/[]".contains($0) }
+        }
         let page = String(decoding: PackageResources.index_html, as: UTF8.self)
         pageBytes = Array(page
             .replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: Self.attribute(rtspPublishBase ?? ""))
@@ -23,9 +30,12 @@ struct StaticController<Context: RequestContext>: Sendable {
 
     /// The page runs only its own script and style (no inline code, so an injected tag cannot run),
     /// talks only to this server, and cannot be framed (clickjacking).
-    static var contentSecurityPolicy: String {
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-            + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    /// Another node's recordings, thumbnails, and close and delete are fetched from that node itself
+    /// (CONTRACT §12), so its origin is allowed for images, media and fetches; scripts stay this origin's.
+    static func contentSecurityPolicy(peerOrigins: [String] = []) -> String {
+        let peers = peerOrigins.map { " " + $0 }.joined()
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:\(peers); media-src 'self' blob:\(peers); "
+            + "connect-src 'self'\(peers); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     }
 
     func addRoutes(to router: Router<Context>) {
@@ -41,7 +51,7 @@ struct StaticController<Context: RequestContext>: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
-                .contentSecurityPolicy: Self.contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+                .contentSecurityPolicy: Self.contentSecurityPolicy(peerOrigins: peerOrigins), .xContentTypeOptions: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: pageBytes)))
     }
