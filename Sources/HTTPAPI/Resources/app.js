@@ -626,9 +626,13 @@
     }
     $("tl-marks").replaceChildren(...marks);
     // Ticks: the finest step that keeps about ten labels, on whole local hours / minutes / seconds.
-    const step = TICKS.find((s) => dev.viewSpan / s <= 10) || TICKS[TICKS.length - 1];
-    const ticks = [];
+    const width = track.clientWidth, most = clamp(Math.floor((width || 900) / 90), 2, 10);
+    const step = TICKS.find((s) => dev.viewSpan / s <= most) || TICKS[TICKS.length - 1];
+    const ticks = [], half = step < 60e3 ? 30 : 20;
     for (let t = dev.day + Math.ceil((from - dev.day) / step) * step; t <= to; t += step) {
+      // A label that would stick out at either end is left out rather than cut.
+      const x = xOf(t) / 100 * width;
+      if (width && (x < half || x > width - half)) continue;
       const el = document.createElement("span");
       el.className = "tl-tick";
       el.style.left = xOf(t) + "%";
@@ -699,8 +703,8 @@
   function fit() {
     if (!dev.spans.length) return setView(dev.day, dev.dayEnd - dev.day);
     const from = Math.min(...dev.spans.map((s) => s.start)), to = Math.max(...dev.spans.map((s) => s.end));
-    const room = Math.max((to - from) * 0.05, 5000);
-    setView(from - room, to - from + 2 * room);
+    const span = Math.max(MIN_VIEW, (to - from) * 1.1 + 10e3);
+    setView((from + to) / 2 - span / 2, span);
   }
   function moveCursor(t) {
     dev.cursor = clamp(t, dev.day, dev.dayEnd - 1);

@@ -10,12 +10,15 @@ struct StaticController<Context: RequestContext>: Sendable {
     /// Other origins the page may load from and send to: the other nodes' public URLs, which each node
     /// lists in `cors_allow_write_origins` so that their pages may close and delete its sessions.
     let peerOrigins: [String]
+    /// The origins of the nodes known now (from the `nodes` table, when this node is told about them).
+    let nodeOrigins: @Sendable () -> [String]
 
-    init(rtspPublishBase: String?, nodeId: String = "", peerOrigins: [String] = []) {
-        // Only well-formed origins reach the header: a stray `;` or space would add a directive.
-        self.peerOrigins = peerOrigins.compactMap { HTTPConfig.origin(ofURL: $0) }.filter {
-            $0.allSatisfy { $0.isLetter || $0.isNumber || ".-:/[]".contains($0) }
-        }
+    init(
+        rtspPublishBase: String?, nodeId: String = "", peerOrigins: [String] = [],
+        nodeOrigins: @escaping @Sendable () -> [String] = { [] }
+    ) {
+        self.peerOrigins = peerOrigins
+        self.nodeOrigins = nodeOrigins
         let page = String(decoding: PackageResources.index_html, as: UTF8.self)
         pageBytes = Array(page
             .replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: Self.attribute(rtspPublishBase ?? ""))
@@ -33,7 +36,11 @@ struct StaticController<Context: RequestContext>: Sendable {
     /// Another node's recordings, thumbnails, and close and delete are fetched from that node itself
     /// (CONTRACT §12), so its origin is allowed for images, media and fetches; scripts stay this origin's.
     static func contentSecurityPolicy(peerOrigins: [String] = []) -> String {
-        let peers = peerOrigins.map { " " + $0 }.joined()
+        // Only well-formed origins reach the header: a stray `;` or space would add a directive.
+        var seen = Set<String>()
+        let peers = peerOrigins.compactMap { HTTPConfig.origin(ofURL: $0) }
+            .filter { $0.allSatisfy { $0.isLetter || $0.isNumber || ".-:/[]".contains($0) } && seen.insert($0).inserted }
+            .map { " " + $0 }.joined()
         return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:\(peers); media-src 'self' blob:\(peers); "
             + "connect-src 'self'\(peers); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     }
@@ -51,7 +58,7 @@ struct StaticController<Context: RequestContext>: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
-                .contentSecurityPolicy: Self.contentSecurityPolicy(peerOrigins: peerOrigins), .xContentTypeOptions: "nosniff",
+                .contentSecurityPolicy: Self.contentSecurityPolicy(peerOrigins: peerOrigins + nodeOrigins()), .xContentTypeOptions: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: pageBytes)))
     }
