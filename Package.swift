@@ -96,7 +96,7 @@ let package = Package(
         ]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Media", "Sessions", "Store", "StreamdTestSupport"]),
         .testTarget(name: "HTTPAPITests", dependencies: [
-            "HTTPAPI", "Recorder", "Sessions", "Store", "StreamdTestSupport",
+            "HTTPAPI", "Recorder", "Sessions", "Store", "Media", "StreamdTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -19,7 +19,7 @@ public func buildRouter(
             allowOrigin: config.corsAllowOrigin == "*" ? .all : .custom(config.corsAllowOrigin),
             allowHeaders: [.accept, .authorization, .contentType, .origin, .range],
             allowMethods: [.get, .head, .options],
-            exposedHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Location"],
+            exposedHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Location", "ETag", "Content-Disposition"],
             maxAge: .seconds(600)))
     }
     router.add(middleware: ErrorMiddleware())
@@ -32,6 +32,7 @@ public func buildRouter(
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     ArchiveController(manager: manager).addRoutes(to: router)
     DevicePlaylistController(manager: manager).addRoutes(to: router)
+    ExportController(manager: manager, isPrivate: config.readToken != nil).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
         .addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))

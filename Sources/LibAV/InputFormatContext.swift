@@ -94,7 +94,8 @@ public final class InputFormatContext {
         return StreamInfo(
             index: index, mediaType: MediaType(parameters.pointee.codec_type),
             timeBase: Rational(stream.pointee.time_base), averageFrameRate: Rational(stream.pointee.avg_frame_rate),
-            parameters: try CodecParameters(copying: parameters))
+            parameters: try CodecParameters(copying: parameters),
+            startTime: stream.pointee.start_time == streamd_nopts_value() ? nil : stream.pointee.start_time)
     }
 
     /// Every stream, in index order.

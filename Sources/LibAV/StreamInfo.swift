@@ -7,4 +7,7 @@ public struct StreamInfo {
     /// The demuxer's average frame rate; invalid (0/0) when unknown.
     public let averageFrameRate: Rational
     public let parameters: CodecParameters
+    /// The first timestamp of the stream in `timeBase` (`AVStream.start_time`, known after
+    /// `findStreamInfo`); nil when the demuxer did not learn it.
+    public var startTime: Int64? = nil
 }

@@ -48,6 +48,8 @@ public struct RecorderConfig: Sendable {
     public var maxSessionSec: Double = Defaults.maxSessionSec
     /// A pull must be open (connection and stream information) within this.
     public var sourceOpenTimeoutSec: Double = Defaults.sourceOpenTimeoutSec
+    /// Finished exports kept under `data/exports/` (`archive.export_cache_mb`).
+    public var exportCacheBytes: Int64 = Int64(Defaults.exportCacheMB) * 1_048_576
 
     public init(
         dataDirectory: URL, publicURL: String = "http://\(Defaults.listenHost):\(Defaults.listenPort)",

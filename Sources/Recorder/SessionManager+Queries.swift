@@ -70,6 +70,7 @@ extension SessionManager {
             }
         }
         await journal.recordDelete(sessionId)
+        await exports.drop(sessionId: sessionId)
         metrics.sessionDeleted()
         logger.info("session deleted", metadata: ["session_id": "\(sessionId)"])
     }

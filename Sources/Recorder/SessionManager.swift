@@ -20,6 +20,8 @@ public actor SessionManager {
     var shuttingDown = false
     /// The running pull of each `always` camera, by device id: shutdown stops them first.
     var cameraPulls: [String: any Recording] = [:]
+    /// Finished MP4 exports under `data/exports/`, least recently used beyond the cap.
+    public nonisolated let exports: ExportCache
 
     public init(config: RecorderConfig, repository: any SessionRepository, logger: Logger) {
         self.config = config
@@ -28,6 +30,9 @@ public actor SessionManager {
         self.metrics = RecorderMetrics()
         self.journal = SessionJournal(
             fileURL: config.dataDirectory.appendingPathComponent("journal.jsonl"), repository: repository, logger: logger)
+        self.exports = ExportCache(
+            directory: config.dataDirectory.appendingPathComponent(RecordingLayout.exportsDirectoryName, isDirectory: true),
+            capacityBytes: config.exportCacheBytes)
     }
 
     public var activeCount: Int { live.count }

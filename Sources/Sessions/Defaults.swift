@@ -46,4 +46,8 @@ public enum Defaults {
     public static let publishWaitSec = 30.0
     public static let maxSessionSec = 3600.0
     public static let sourceOpenTimeoutSec = 10.0
+
+    // Archive (contract §10).
+    /// Finished MP4 exports kept under `data/exports/`, in MiB.
+    public static let exportCacheMB = 2048
 }

@@ -3,6 +3,8 @@
 public enum RecordingLayout {
     /// `data/recordings/<sessionId>/` under the data dir.
     public static let recordingsDirectoryName = "recordings"
+    /// `data/exports/` under the data dir: the MP4 export cache.
+    public static let exportsDirectoryName = "exports"
     /// The whole recording: EVENT while live, ended with `#EXT-X-ENDLIST`.
     public static let playlistFileName = "index.m3u8"
     /// The sliding live window, served from the playlist (never written to disk).

@@ -39,7 +39,9 @@ extension InMemorySessionRepository: SegmentRepository {
     }
 
     public func deviceSpans(deviceId: String, from: Date, to: Date) throws -> [DeviceTimeline.Span] {
-        DeviceTimeline.islands(try deviceSegments(deviceId: deviceId, from: from, to: to))
+        try rejectSegmentNUL([deviceId], statement: "spans_by_device")
+        let rows = try sessionIds(deviceId: deviceId).flatMap { (segmentRows[$0] ?? [:]).values }
+        return DeviceTimeline.pieces(rows).filter { $0.end > from && $0.start < to }
     }
 
     public func devices() throws -> [DeviceSummary] {

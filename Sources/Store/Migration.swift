@@ -75,5 +75,100 @@ extension Migration {
             -- INCLUDE: a timeline reads only these, so a day of a device is an index-only scan.
             CREATE INDEX segments_device_time_idx ON segments (device_id, starts_at) INCLUDE (duration_sec, session_id, seq);
             """),
+        // Round 3, exports step: the timeline's spans kept as segments arrive, so a day of a device
+        // reads a few dozen rows instead of merging 43,200 segments per request. A piece is a run
+        // of touching segments (gaps up to 0.5 s) of one session, at most an hour long (plus one
+        // segment), so a window query bounds its index scan. Appends extend the last piece or add
+        // one; anything out of order, a changed row or a deleted one rebuilds that session's pieces.
+        // (Versions 4 and 5 belong to other round-3 work.)
+        Migration(version: 6, name: "create_segment_spans", sql: """
+            CREATE TABLE segment_spans (
+                session_id text COLLATE "C" NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+                device_id text NOT NULL,
+                starts_at timestamptz NOT NULL,
+                ends_at timestamptz NOT NULL
+            );
+            CREATE INDEX segment_spans_device_time_idx ON segment_spans (device_id, starts_at) INCLUDE (ends_at, session_id);
+            CREATE INDEX segment_spans_session_idx ON segment_spans (session_id, starts_at);
+
+            CREATE FUNCTION segment_spans_rebuild(target text) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE
+                segment record;
+                piece_start timestamptz;
+                piece_end timestamptz;
+                piece_device text;
+            BEGIN
+                DELETE FROM segment_spans WHERE session_id = target;
+                FOR segment IN
+                    SELECT device_id, starts_at, starts_at + duration_sec * interval '1 second' AS ends_at
+                    FROM segments WHERE session_id = target ORDER BY starts_at, seq
+                LOOP
+                    IF piece_start IS NOT NULL AND segment.starts_at - piece_end <= interval '0.5 second'
+                       AND piece_end - piece_start < interval '1 hour' THEN
+                        piece_end := greatest(piece_end, segment.ends_at);
+                    ELSE
+                        IF piece_start IS NOT NULL THEN
+                            INSERT INTO segment_spans VALUES (target, piece_device, piece_start, piece_end);
+                        END IF;
+                        piece_start := segment.starts_at;
+                        piece_end := segment.ends_at;
+                        piece_device := segment.device_id;
+                    END IF;
+                END LOOP;
+                IF piece_start IS NOT NULL THEN
+                    INSERT INTO segment_spans VALUES (target, piece_device, piece_start, piece_end);
+                END IF;
+            END $$;
+
+            CREATE FUNCTION segment_spans_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                new_end timestamptz := NEW.starts_at + NEW.duration_sec * interval '1 second';
+            BEGIN
+                IF EXISTS (SELECT 1 FROM segment_spans WHERE session_id = NEW.session_id
+                           AND ends_at > NEW.starts_at + interval '0.5 second') THEN
+                    -- Not an append (reconcile filling a hole, a replay out of order): start over.
+                    PERFORM segment_spans_rebuild(NEW.session_id);
+                    RETURN NULL;
+                END IF;
+                UPDATE segment_spans SET ends_at = greatest(ends_at, new_end)
+                WHERE ctid = (SELECT ctid FROM segment_spans
+                              WHERE session_id = NEW.session_id AND starts_at <= NEW.starts_at
+                                AND ends_at >= NEW.starts_at - interval '0.5 second'
+                                AND ends_at - starts_at < interval '1 hour'
+                              ORDER BY starts_at DESC LIMIT 1);
+                IF NOT FOUND THEN
+                    INSERT INTO segment_spans VALUES (NEW.session_id, NEW.device_id, NEW.starts_at, new_end);
+                END IF;
+                RETURN NULL;
+            END $$;
+
+            CREATE FUNCTION segment_spans_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM segment_spans_rebuild(NEW.session_id);
+                RETURN NULL;
+            END $$;
+
+            CREATE FUNCTION segment_spans_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                target text;
+            BEGIN
+                -- A cascade from a deleted session finds no session row: its pieces cascade too.
+                FOR target IN SELECT DISTINCT g.session_id FROM gone g
+                              WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = g.session_id) LOOP
+                    PERFORM segment_spans_rebuild(target);
+                END LOOP;
+                RETURN NULL;
+            END $$;
+
+            CREATE TRIGGER segment_spans_insert AFTER INSERT ON segments
+                FOR EACH ROW EXECUTE FUNCTION segment_spans_on_insert();
+            CREATE TRIGGER segment_spans_update AFTER UPDATE ON segments
+                FOR EACH ROW WHEN (OLD.starts_at IS DISTINCT FROM NEW.starts_at OR OLD.duration_sec IS DISTINCT FROM NEW.duration_sec)
+                EXECUTE FUNCTION segment_spans_on_update();
+            CREATE TRIGGER segment_spans_delete AFTER DELETE ON segments
+                REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION segment_spans_on_delete();
+
+            SELECT segment_spans_rebuild(session_id) FROM (SELECT DISTINCT session_id FROM segments) s;
+            """),
     ]
 }

@@ -42,31 +42,18 @@ enum SegmentRow {
         ORDER BY starts_at, session_id, seq
         """
 
-    /// Gaps and islands over the window's segments in index order (ordered by `starts_at` alone, so no sort): a new island starts
-    /// where the session changes or the gap to the previous segment exceeds 0.5 s. Only the
-    /// index's columns are read, so a day of a device is an index-only scan.
+    /// The pieces of `segment_spans` (migration 6, kept by triggers as segments arrive) overlapping
+    /// the window: a piece is at most an hour and one segment long, so the index scan starts that
+    /// far before `from`, and a day of a device reads a few dozen rows.
     static let spansByDevice = """
-        SELECT session_id, min(starts_ms) AS start_ms, max(end_sec) AS end_sec
-        FROM (
-            SELECT session_id, starts_ms, end_sec,
-                   sum(CASE WHEN prev_session IS DISTINCT FROM session_id OR starts_ms / 1000.0 - prev_end > \(DeviceTimeline.touchingGapSec)
-                            THEN 1 ELSE 0 END) OVER (ORDER BY starts_at) AS island
-            FROM (
-                SELECT session_id, seq, starts_at,
-                       (extract(epoch FROM starts_at) * 1000)::bigint AS starts_ms,
-                       extract(epoch FROM starts_at)::double precision + duration_sec AS end_sec,
-                       lag(session_id) OVER w AS prev_session,
-                       lag(extract(epoch FROM starts_at)::double precision + duration_sec) OVER w AS prev_end
-                FROM segments
-                WHERE device_id = $1
-                  AND starts_at >= 'epoch'::timestamptz + ($2::bigint - \(longestSegmentSec * 1000)) * interval '1 millisecond'
-                  AND starts_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond'
-                  AND starts_at + duration_sec * interval '1 second' > 'epoch'::timestamptz + $2::bigint * interval '1 millisecond'
-                WINDOW w AS (ORDER BY starts_at)
-            ) s
-        ) g
-        GROUP BY session_id, island
-        ORDER BY start_ms, session_id
+        SELECT session_id, (extract(epoch FROM starts_at) * 1000)::bigint AS start_ms,
+               extract(epoch FROM ends_at)::double precision AS end_sec
+        FROM segment_spans
+        WHERE device_id = $1
+          AND starts_at >= 'epoch'::timestamptz + ($2::bigint - \(DeviceTimeline.longestPieceSec * 1000 + longestSegmentSec * 1000)) * interval '1 millisecond'
+          AND starts_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond'
+          AND ends_at > 'epoch'::timestamptz + $2::bigint * interval '1 millisecond'
+        ORDER BY starts_at, session_id
         """
 
     static let devices = """

@@ -110,8 +110,9 @@ extension SegmentRepositoryTests {
             let spans = try await Self.index(repository).deviceSpans(
                 deviceId: "cam-1", from: Date(epochMilliseconds: Fixtures.baseMs + 3000), to: Date(epochMilliseconds: Fixtures.baseMs + 61_000))
             #expect(spans == [
-                .init(start: Date(epochMilliseconds: Fixtures.baseMs + 2000), end: Date(epochMilliseconds: Fixtures.baseMs + 20_000), sessionId: "sess-a"),
-                .init(start: Date(epochMilliseconds: Fixtures.baseMs + 60_000), end: Date(epochMilliseconds: Fixtures.baseMs + 62_000), sessionId: "sess-b"),
+                // The whole piece that reaches into the window: clipping is the timeline's (`resolved`).
+                .init(start: Date(epochMilliseconds: Fixtures.baseMs), end: Date(epochMilliseconds: Fixtures.baseMs + 20_000), sessionId: "sess-a"),
+                .init(start: Date(epochMilliseconds: Fixtures.baseMs + 60_000), end: Date(epochMilliseconds: Fixtures.baseMs + 70_000), sessionId: "sess-b"),
             ])
         }
     }

@@ -8,6 +8,9 @@ public enum DeviceTimeline {
     public static let touchingGapSec = 0.5
     /// A later session's segment may overlap a followed one by this much and still be kept.
     static let overlapToleranceSec = 0.25
+    /// A stored piece of a span grows to at most this long (plus one segment), so a window query
+    /// bounds its index scan at `from` minus this.
+    public static let longestPieceSec = 3600
 
     /// A recorded interval of one session.
     public struct Span: Sendable, Equatable {
@@ -80,6 +83,29 @@ public enum DeviceTimeline {
             }
         }
         return spans
+    }
+
+    /// What the index keeps per session (table `segment_spans`): its segments in time order, a
+    /// piece extended while the next segment touches it (within `touchingGapSec`) and it is shorter
+    /// than `longestPieceSec`. Pieces of one session touch where a long span was cut; `resolved`
+    /// merges them again. Sorted by start, then session.
+    public static func pieces(_ segments: [Segment]) -> [Span] {
+        var pieces: [Span] = []
+        for (sessionId, rows) in Dictionary(grouping: segments, by: \.sessionId) {
+            var current: Span?
+            for segment in rows.sorted(by: { $0.startsAt != $1.startsAt ? $0.startsAt < $1.startsAt : $0.seq < $1.seq }) {
+                if var piece = current, segment.startsAt.timeIntervalSince(piece.end) <= touchingGapSec,
+                   piece.end.timeIntervalSince(piece.start) < Double(longestPieceSec) {
+                    piece.end = max(piece.end, segment.endsAt)
+                    current = piece
+                } else {
+                    if let piece = current { pieces.append(piece) }
+                    current = Span(start: segment.startsAt, end: segment.endsAt, sessionId: sessionId)
+                }
+            }
+            if let piece = current { pieces.append(piece) }
+        }
+        return pieces.sorted { $0.start != $1.start ? $0.start < $1.start : $0.sessionId < $1.sessionId }
     }
 
     /// Spans as a timeline draws them: where sessions overlap, the one that started first keeps

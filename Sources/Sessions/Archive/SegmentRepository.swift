@@ -12,8 +12,8 @@ public protocol SegmentRepository: Sendable {
     func segments(sessionId: String) async throws -> [Segment]
     /// Every row of one device's sessions overlapping [from, to), by `starts_at`, then session, then seq.
     func deviceSegments(deviceId: String, from: Date, to: Date) async throws -> [Segment]
-    /// The recorded intervals of one device overlapping [from, to): its segments in time order,
-    /// merged while consecutive ones belong to one session and touch (`DeviceTimeline.touchingGapSec`).
+    /// The recorded intervals of one device overlapping [from, to): the pieces of `DeviceTimeline.pieces`
+    /// (each session's touching segments, at most about an hour per piece), by start then session.
     /// Not yet clipped to the window nor resolved between overlapping sessions (`DeviceTimeline.resolved`).
     func deviceSpans(deviceId: String, from: Date, to: Date) async throws -> [DeviceTimeline.Span]
     /// One summary per device that has a session, by `device_id`.

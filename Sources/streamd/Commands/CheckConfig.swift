@@ -48,6 +48,8 @@ struct CheckConfig: AsyncParsableCommand {
               max_width: \(c.maxWidth)
               max_height: \(c.maxHeight)
               max_fps: \(c.maxFPS)
+            archive:
+              export_cache_mb: \(c.exportCacheMB)
             retention:
               enabled: \(c.retentionEnabled)
               max_age_days: \(c.retentionMaxAgeDays)

@@ -115,6 +115,7 @@ extension StreamdConfig {
         try require((1...64).contains(maxSessions), "limits.max_sessions", "must be from 1 to 64")
         try require(maxDurationSec > 0, "limits.max_duration_sec", "must be positive")
         try require(minFreeMB >= 0, "limits.min_free_mb", "must be 0 or more")
+        try require(exportCacheMB >= 0 && exportCacheMB <= 16 * 1_048_576, "archive.export_cache_mb", "must be from 0 to 16777216 (MiB)")
         try require(stallTimeoutSec >= 1, "limits.stall_timeout_sec", "must be at least 1")
         try require(shutdownTimeoutSec >= 1, "limits.shutdown_timeout_sec", "must be at least 1")
         try require((1...64).contains(databasePoolSize), "database.pool_size", "must be from 1 to 64")

@@ -60,6 +60,9 @@ struct StreamdConfig: Sendable {
     /// The `cameras:` list; those with `record: always` are pulled while streamd runs.
     var cameras: [ConfiguredCamera] = []
 
+    /// `archive.export_cache_mb`: finished MP4 exports kept under `data/exports/`.
+    var exportCacheMB = Defaults.exportCacheMB
+
     var retentionEnabled = false
     var retentionMaxAgeDays = 0.0
     var retentionMaxTotalGB = 0.0
@@ -88,6 +91,7 @@ struct StreamdConfig: Sendable {
         config.publishWaitSec = publishWaitSec
         config.maxIngestSessions = maxIngestSessions
         config.maxSessionSec = maxSessionSec
+        config.exportCacheBytes = Int64(exportCacheMB) * 1_048_576
         return config
     }
 

@@ -79,6 +79,10 @@ struct YAMLReader {
             c.maxFPS = try limits.integer("max_fps") ?? c.maxFPS
             try limits.finish()
         }
+        if var archive = try section("archive") {
+            c.exportCacheMB = try archive.integer("export_cache_mb") ?? c.exportCacheMB
+            try archive.finish()
+        }
         if var retention = try section("retention") {
             c.retentionEnabled = try retention.bool("enabled") ?? c.retentionEnabled
             c.retentionMaxAgeDays = try retention.number("max_age_days") ?? c.retentionMaxAgeDays
