@@ -33,6 +33,7 @@ public func buildRouter(
     ArchiveController(manager: manager).addRoutes(to: router)
     DevicePlaylistController(manager: manager).addRoutes(to: router)
     ExportController(manager: manager, isPrivate: config.readToken != nil).addRoutes(to: router)
+    ThumbnailTrackController(manager: manager).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
         .addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(router: router))

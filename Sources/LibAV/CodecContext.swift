@@ -75,6 +75,10 @@ public final class CodecContext {
         try step(avcodec_receive_frame(pointer, frame.pointer), "avcodec_receive_frame")
     }
 
+    /// avcodec_flush_buffers: drops what a decoder holds and leaves draining, so it takes new
+    /// packets after a flush with nil.
+    public func flushBuffers() { avcodec_flush_buffers(pointer) }
+
     private func step(_ code: Int32, _ call: String) throws -> CodecStep {
         if code >= 0 { return .done }
         let error = AVErrorCode(rawValue: code)

@@ -50,6 +50,11 @@ public struct RecorderConfig: Sendable {
     public var sourceOpenTimeoutSec: Double = Defaults.sourceOpenTimeoutSec
     /// Finished exports kept under `data/exports/` (`archive.export_cache_mb`).
     public var exportCacheBytes: Int64 = Int64(Defaults.exportCacheMB) * 1_048_576
+    /// Thumbnail sheets (`media.thumbnail_interval_sec`) and the motion detector (`media.motion_*`),
+    /// for capture and copy sessions alike.
+    public var frameAnalysis = FrameAnalysis(thumbnailIntervalSeconds: Defaults.thumbnailIntervalSec)
+    /// Receives the motion detector's events; nothing stores them by default.
+    public var motionSink: any MotionSink = DiscardingMotionSink()
 
     public init(
         dataDirectory: URL, publicURL: String = "http://\(Defaults.listenHost):\(Defaults.listenPort)",

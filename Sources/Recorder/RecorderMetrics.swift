@@ -8,6 +8,7 @@ struct RecorderMetrics: Sendable {
     let segments = Counter(label: "streamd_segments_written_total")
     let bytes = Counter(label: "streamd_bytes_written_total")
     let deleted = Counter(label: "streamd_sessions_deleted_total")
+    let motion = Counter(label: "streamd_motion_events_total")
 
     func sessionStarted(source: String, active count: Int) {
         Counter(label: "streamd_sessions_started_total", dimensions: [("source", source)]).increment()
@@ -41,6 +42,8 @@ struct RecorderMetrics: Sendable {
     }
 
     func sessionDeleted() { deleted.increment() }
+
+    func motionDetected() { motion.increment() }
 
     /// A small fixed set of labels, so a failure message cannot create unbounded series.
     static func reasonClass(_ reason: String) -> String {

@@ -38,8 +38,20 @@ extension SessionManager {
             } else {
                 apply(stats, to: sessionId, touchRow: false)
             }
+        case .motion(let event):
+            reportMotion(event, sessionId: sessionId)
         case .finished(let outcome, let stats):
             await finish(sessionId, outcome: outcome, stats: stats)
+        }
+    }
+
+    /// Hands a motion event to the sink without waiting: its store may be slow or down.
+    private func reportMotion(_ event: MotionEvent, sessionId: String) {
+        metrics.motionDetected()
+        let sink = config.motionSink
+        let bbox = event.box.map { (x: $0.x, y: $0.y, w: $0.w, h: $0.h) }
+        Task.detached {
+            await sink.motionDetected(sessionId: sessionId, at: event.date, score: event.score, bbox: bbox)
         }
     }
 

@@ -132,7 +132,7 @@ public actor SessionManager {
             sessionId: sessionId, directory: config.directory(for: sessionId), source: source,
             width: start.width, height: start.height, fps: start.fps, segmentSeconds: config.segmentSeconds,
             segmentFormat: config.segmentFormat, encoder: config.encoder, maxMediaSeconds: start.maxMediaSeconds ?? config.maxDurationSec,
-            stallTimeoutSeconds: config.stallTimeoutSec)
+            stallTimeoutSeconds: config.stallTimeoutSec, analysis: config.frameAnalysis)
         let sessionLogger = sessionLogger(sessionId)
         let pipeline = RecordingPipeline(spec: spec, logger: sessionLogger)
         reservationHeld = false

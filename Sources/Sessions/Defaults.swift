@@ -24,6 +24,14 @@ public enum Defaults {
     public static let x264Tune = "zerolatency"
     public static let x264CRF = 23
     public static let thumbnailIntervalSec = 10.0
+    /// The built-in motion detector (contract §11): off unless `media.motion_detection`.
+    public static let motionDetection = false
+    /// Share of the 64x36 grey picture that must change (by more than the noise floor).
+    public static let motionThreshold = 0.02
+    /// After a motion event, none for this many media seconds.
+    public static let motionMinGapSec = 10.0
+    /// Pictures compared per media second in capture sessions.
+    public static let motionSamplesPerSec = 5.0
 
     // Limits.
     public static let maxSessions = 4

@@ -48,7 +48,8 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
             return respond(bytes: Array(playlist.utf8), range: request.headers[.range], headers: headers, isHead: isHead)
         }
 
-        headers[.cacheControl] = "\(cacheScope), max-age=31536000, immutable"
+        // Thumbnail sheets and their track are rewritten while the session records.
+        headers[.cacheControl] = file.isRewritten ? "\(isPrivate ? "private, " : "")no-cache" : "\(cacheScope), max-age=31536000, immutable"
         let size = file.size
         switch ByteRange(header: request.headers[.range], size: size) {
         case .unsatisfiable:
@@ -110,6 +111,9 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         var isPlaylist: Bool
         /// Asked for as `live.m3u8`: served from `index.m3u8` as a sliding window.
         var isLiveWindow = false
+
+        /// `thumbnails-<n>.jpg` and `thumbnails.vtt` change while the session records.
+        var isRewritten: Bool { URL(fileURLWithPath: path).lastPathComponent.hasPrefix("thumbnails") }
     }
 
     /// Names are checked before touching the disk; the file must then be a regular file (not a symlink)

@@ -42,6 +42,11 @@ final class CopySegmenter {
     private var segmentDiscontinuity = false
     private var nextSegmentNumber = 0
     private var posterPending: Bool
+    private var analyzer: FrameAnalyzer
+    /// Made on the first picture the analysis wants in a run.
+    private var pictureDecoder: CopyPictureDecoder?
+    /// Pictures that failed to decode in a row; at 10 the analysis stops for the recording.
+    private var pictureFailures = 0
     /// The video was decoded and re-encoded before it reached the segmenter (said in `stats.stream`).
     var transcoded = false
     private var startNanos: UInt64 = 0
@@ -59,6 +64,14 @@ final class CopySegmenter {
         output = Self.makeOutput(for: spec)
         playlist = Self.makePlaylist(for: spec)
         posterPending = spec.writeThumbnail
+        analyzer = Self.makeAnalyzer(for: spec, logger: logger, continuation: continuation)
+    }
+
+    private static func makeAnalyzer(for spec: CopySpec, logger: Logger,
+                                     continuation: AsyncStream<PipelineEvent>.Continuation) -> FrameAnalyzer {
+        FrameAnalyzer(analysis: spec.analysis, directory: spec.directory, sessionId: spec.sessionId, logger: logger) { event in
+            continuation.yield(.motion(event))
+        }
     }
 
     private static func makeOutput(for spec: CopySpec) -> CopySegmentOutput {
@@ -81,6 +94,8 @@ final class CopySegmenter {
         runBase = runEnd
         lastVideoPts = nil
         pendingDiscontinuity = discontinuity && nextSegmentNumber > 0
+        pictureDecoder = nil
+        analyzer.noteDiscontinuity()
         statedFrameTicks = video.frameRate.flatMap { rate in
             rate.isValid ? max(1, Int64((Double(Self.ticksPerSecond) / rate.doubleValue).rounded())) : nil
         }
@@ -96,6 +111,7 @@ final class CopySegmenter {
         try endRun()
         try output.finish()
         try playlist.end()
+        analyzer.finish(mediaDuration: playlist.mediaDuration)
     }
 
     /// After a failure: the segment being written may be torn, so it is dropped, and the
@@ -106,6 +122,7 @@ final class CopySegmenter {
             unlink(spec.directory.appendingPathComponent(segment).path)
         }
         try playlist.end()
+        analyzer.finish(mediaDuration: playlist.mediaDuration)
     }
 
     /// Copies one packet (timestamps in its stream's time base; the payload is consumed).
@@ -140,6 +157,7 @@ final class CopySegmenter {
                 smallestPtsStep = min(smallestPtsStep ?? step, step)
             }
             lastVideoPts = outPts
+            if segment != nil, !analyzer.isIdle { analyzePicture(of: packet, stream: stream, at: outPts) }
             let duration = packet.duration > 0 ? Rational.rescale(packet.duration, from: stream.timeBase, to: CopySegmentFile.timeBase) : frameTicks
             runEnd = max(runEnd, outPts + duration)
             stats.framesEncoded += 1
@@ -173,6 +191,7 @@ final class CopySegmenter {
         try closeSegment(endingAt: pts)
         try output.finish()
         try playlist.end()
+        analyzer.finish(mediaDuration: playlist.mediaDuration)
         logger.info("rolled over into the next recording", metadata: [
             "next_session_id": "\(target.spec.sessionId)", "media_seconds": "\(stats.mediaDurationSec)",
             "frames": "\(stats.framesEncoded)",
@@ -183,6 +202,7 @@ final class CopySegmenter {
         continuation = target.continuation
         output = Self.makeOutput(for: target.spec)
         playlist = Self.makePlaylist(for: target.spec)
+        analyzer = Self.makeAnalyzer(for: target.spec, logger: logger, continuation: target.continuation)
         // The stream stays as described; the new directory gets its own poster and `.started`.
         let stream = stats.stream
         stats = PipelineStats()
@@ -190,6 +210,43 @@ final class CopySegmenter {
         posterPending = target.spec.writeThumbnail
         nextSegmentNumber = 0
         pendingDiscontinuity = false
+    }
+
+    /// Hands the picture of a video packet (timestamps still the stream's; not consumed) to the
+    /// analysis when it wants one: by default only keyframes are decoded, each on its own; with
+    /// `copyFrames: .all` every packet goes through a decoder and pictures are sampled.
+    private func analyzePicture(of packet: Packet, stream: CopyInputStream, at pts: Int64) {
+        let allFrames = spec.analysis.motion?.copyFrames == .all
+        let seconds = mediaSeconds(at: pts)
+        guard pictureFailures < 10, allFrames || (packet.isKeyframe && analyzer.wants(at: seconds, everyPicture: true)) else { return }
+        do {
+            let decoder = try pictureDecoder ?? CopyPictureDecoder(parameters: stream.parameters, timeBase: stream.timeBase, allFrames: allFrames)
+            pictureDecoder = decoder
+            if allFrames {
+                // Pictures leave the decoder in display order, a few frames late: timed by their own pts.
+                try decoder.decode(packet) { picture in
+                    let offset = picture.timestamp.map { Rational.rescale($0, from: stream.timeBase, to: CopySegmentFile.timeBase) - (runOrigin ?? 0) + runBase } ?? pts
+                    let at = mediaSeconds(at: offset)
+                    if analyzer.wants(at: at) { analyzer.analyze(picture, at: at, date: date(at: offset)) }
+                }
+            } else if let picture = try decoder.decodeKeyframe(packet) {
+                analyzer.analyze(picture, at: seconds, date: date(at: pts), everyPicture: true)
+            }
+            pictureFailures = 0
+        } catch {
+            pictureFailures += 1
+            if pictureFailures == 1 {
+                logger.warning("cannot decode a picture for thumbnails or motion", metadata: ["error": "\(error)"])
+            } else if pictureFailures == 10 {
+                logger.error("thumbnails and motion stop after 10 pictures in a row failed to decode; the recording goes on",
+                             metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// The wall time of `pts` on the PROGRAM-DATE-TIME clock of the segment being written.
+    private func date(at pts: Int64) -> Date {
+        segmentDate.addingTimeInterval(Double(pts - segmentStart) / Double(Self.ticksPerSecond))
     }
 
     /// A keyframe this far into a segment ends it: the segment length less half a frame.

@@ -12,15 +12,18 @@ public struct CopySpec: Sendable {
     public var maxMediaSeconds: Double?
     /// Writes `poster.jpg` by decoding the first keyframe.
     public var writeThumbnail: Bool
+    /// Thumbnail sheets and motion detection, on decoded keyframes (or all frames, by config).
+    public var analysis: FrameAnalysis
 
     public init(sessionId: String, directory: URL, segmentSeconds: Double = 2, segmentFormat: SegmentFormat = .mpegts,
-                maxMediaSeconds: Double? = nil, writeThumbnail: Bool = true) {
+                maxMediaSeconds: Double? = nil, writeThumbnail: Bool = true, analysis: FrameAnalysis = FrameAnalysis()) {
         self.sessionId = sessionId
         self.directory = directory
         self.segmentSeconds = segmentSeconds
         self.segmentFormat = segmentFormat
         self.maxMediaSeconds = maxMediaSeconds
         self.writeThumbnail = writeThumbnail
+        self.analysis = analysis
     }
 
     func validate() throws {
@@ -30,5 +33,6 @@ public struct CopySpec: Sendable {
         if let maxMediaSeconds, !(maxMediaSeconds > 0) {
             throw MediaError.invalidSpec(reason: "the media duration \(maxMediaSeconds) s must be positive")
         }
+        try analysis.validate()
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import LibAV
 
-/// Writes one frame as a JPEG with libavcodec's mjpeg encoder. JPEG is full range, so the
-/// video-range yuv420p picture is expanded to full range first (yuv420p tagged AVCOL_RANGE_JPEG,
-/// rather than the deprecated yuvj420p); the file appears atomically.
+/// Writes pictures as JPEG with libavcodec's mjpeg encoder. JPEG is full range, so video-range
+/// yuv420p is expanded to full range first (yuv420p tagged AVCOL_RANGE_JPEG, rather than the
+/// deprecated yuvj420p); files appear atomically.
 enum ThumbnailWriter {
     /// The poster every recording gets from its first keyframe.
     static let posterFileName = "poster.jpg"
@@ -16,21 +16,26 @@ enum ThumbnailWriter {
             from: .init(width: width, height: height, format: frame.pixelFormat),
             to: .init(width: width, height: height, format: .yuv420p, fullRange: true))
         try scaler.scale(frame, into: converted)
-        converted.pts = 0
         converted.isFullRange = true
+        try AtomicFile.write(try jpeg(converted, name: url.lastPathComponent), to: url)
+    }
 
+    /// The JPEG of a full-range yuv420p `picture`; `name` only for the error.
+    static func jpeg(_ picture: Frame, name: String) throws -> Data {
+        picture.pts = 0
         let encoder = try CodecContext.encoder(named: "mjpeg")
-        encoder.width = width
-        encoder.height = height
+        encoder.width = picture.width
+        encoder.height = picture.height
         encoder.pixelFormat = .yuv420p
         encoder.isFullRange = true
         encoder.timeBase = Rational(1, 25)
+        encoder.threadCount = 1
         encoder.setFixedQuantizer(3)
         try encoder.open()
 
         let packet = try Packet()
         var jpeg = Data()
-        for input in [converted, nil] as [Frame?] {
+        for input in [picture, nil] as [Frame?] {
             _ = try encoder.send(frame: input)
             while try encoder.receive(packet: packet) == .done {
                 packet.withPayload { jpeg.append(contentsOf: $0) }
@@ -38,8 +43,8 @@ enum ThumbnailWriter {
             }
         }
         guard !jpeg.isEmpty else {
-            throw LibAVError.failed("avcodec_receive_packet", .endOfFile, "mjpeg (no picture for \(url.path))")
+            throw LibAVError.failed("avcodec_receive_packet", .endOfFile, "mjpeg (no picture for \(name))")
         }
-        try AtomicFile.write(jpeg, to: url)
+        return jpeg
     }
 }

@@ -4,6 +4,8 @@ public enum PipelineEvent: Sendable {
     case started(firstFrameEpochMs: Int64)
     /// The playlist on disk now lists `fileName`.
     case segmentWritten(fileName: String, stats: PipelineStats)
+    /// The motion detector fired (only with `FrameAnalysis.motion` set).
+    case motion(MotionEvent)
     /// About once per second.
     case progress(PipelineStats)
     /// The trailer is written and the playlist ends with ENDLIST.

@@ -27,6 +27,9 @@ final class RecordingSession {
     private var nextKeyframePts: Int64 = 0
     private var nextProgressNanos: UInt64 = 0
     private var thumbnailPending: Bool
+    private let analyzer: FrameAnalyzer
+    /// The HLS muxer dates segment 0 (media time 0) with the wall clock when its header is written.
+    private let programDateTimeZero: Date
 
     init(spec: RecordingSpec, logger: Logger, control: PipelineControl,
          continuation: AsyncStream<PipelineEvent>.Continuation) throws {
@@ -48,12 +51,15 @@ final class RecordingSession {
                                   framesPerSegment: spec.framesPerSegment, settings: spec.encoder,
                                   globalHeader: writer.wantsGlobalHeader)
         try writer.start(encoder: encoder, segmentSeconds: spec.segmentSeconds, format: spec.segmentFormat)
+        programDateTimeZero = Date()
         converter = FrameConverter(width: spec.width, height: spec.height)
         tracker = SegmentTracker(directory: spec.directory)
         decoded = try Frame()
         framesPerSegment = Int64(spec.framesPerSegment)
         maxPts = spec.maxMediaSeconds.map { Int64(($0 * Double(spec.fps)).rounded()) }
         thumbnailPending = spec.writeThumbnail
+        analyzer = FrameAnalyzer(analysis: spec.analysis, directory: spec.directory, sessionId: spec.sessionId,
+                                 logger: logger) { [continuation] event in continuation.yield(.motion(event)) }
         logger.info("recording", metadata: [
             "source": "\(source.name)", "size": "\(spec.width)x\(spec.height)", "fps": "\(spec.fps)",
             "directory": "\(spec.directory.path)",
@@ -80,6 +86,7 @@ final class RecordingSession {
             outcome = .failed(reason: reason)
             salvage()
         }
+        analyzer.finish(mediaDuration: stats.mediaDurationSec)
         stats.encodeFPS = encodeFPS()
         return outcome
     }
@@ -154,6 +161,10 @@ final class RecordingSession {
         // Decoders mark every raw or MJPEG frame as I: reset, or every frame becomes a keyframe.
         picture.forcesKeyframe = keyframe
         if keyframe, thumbnailPending { writeThumbnail(picture) }
+        let seconds = Double(pts) / Double(spec.fps)
+        if analyzer.wants(at: seconds) {
+            analyzer.analyze(picture, at: seconds, date: programDateTimeZero.addingTimeInterval(seconds))
+        }
         lastPts = pts
         try encoder.encode(picture, write)
         stats.framesEncoded += 1

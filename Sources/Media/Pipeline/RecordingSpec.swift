@@ -19,6 +19,8 @@ public struct RecordingSpec: Sendable {
     public var stallTimeoutSeconds: Double
     /// Writes `poster.jpg` from the first keyframe.
     public var writeThumbnail: Bool
+    /// Thumbnail sheets and motion detection on the encoder's input.
+    public var analysis: FrameAnalysis
 
     public init(
         sessionId: String,
@@ -32,7 +34,8 @@ public struct RecordingSpec: Sendable {
         encoder: EncoderSettings = EncoderSettings(),
         maxMediaSeconds: Double? = nil,
         stallTimeoutSeconds: Double = 5,
-        writeThumbnail: Bool = true
+        writeThumbnail: Bool = true,
+        analysis: FrameAnalysis = FrameAnalysis()
     ) {
         self.sessionId = sessionId
         self.directory = directory
@@ -46,6 +49,7 @@ public struct RecordingSpec: Sendable {
         self.maxMediaSeconds = maxMediaSeconds
         self.stallTimeoutSeconds = stallTimeoutSeconds
         self.writeThumbnail = writeThumbnail
+        self.analysis = analysis
     }
 
     /// Frames per GOP: a keyframe starts every segment.
@@ -70,5 +74,6 @@ public struct RecordingSpec: Sendable {
         guard stallTimeoutSeconds > 0 else {
             throw MediaError.invalidSpec(reason: "the stall timeout must be positive")
         }
+        try analysis.validate()
     }
 }

@@ -19,7 +19,8 @@ extension SessionManager {
         let rollover = PullRollover(afterSeconds: config.maxSessionSec) { _, cutAt in
             guard let sessionId = Self.reserveCameraDirectory(deviceId: deviceId, at: cutAt, config: config) else { return nil }
             return CopySpec(sessionId: sessionId, directory: config.directory(for: sessionId),
-                            segmentSeconds: config.segmentSeconds, segmentFormat: config.segmentFormat)
+                            segmentSeconds: config.segmentSeconds, segmentFormat: config.segmentFormat,
+                            analysis: config.frameAnalysis)
         }
         let start = ValidatedStart(
             sessionId: Self.freeCameraSessionId(deviceId: deviceId, at: Date(), config: config), deviceId: deviceId,

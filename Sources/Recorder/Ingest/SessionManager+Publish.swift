@@ -74,7 +74,7 @@ extension SessionManager {
             }
             let spec = CopySpec(
                 sessionId: sessionId, directory: config.directory(for: sessionId), segmentSeconds: config.segmentSeconds,
-                segmentFormat: config.segmentFormat, maxMediaSeconds: entry.maxMediaSeconds)
+                segmentFormat: config.segmentFormat, maxMediaSeconds: entry.maxMediaSeconds, analysis: config.frameAnalysis)
             copy = AccessUnitRecording(spec: spec, streams: published.streams, logger: logger)
             live[sessionId]?.recording = copy
             live[sessionId]?.session.videoCodec = video.codec.rawValue

@@ -21,7 +21,8 @@ extension SessionManager {
             recording: CopySpec(
                 sessionId: sessionId, directory: directory, segmentSeconds: config.segmentSeconds,
                 segmentFormat: config.segmentFormat,
-                maxMediaSeconds: rollover == nil ? start.maxMediaSeconds ?? config.maxDurationSec : nil),
+                maxMediaSeconds: rollover == nil ? start.maxMediaSeconds ?? config.maxDurationSec : nil,
+                analysis: config.frameAnalysis),
             openTimeoutSeconds: config.sourceOpenTimeoutSec, stallTimeoutSeconds: max(config.stallTimeoutSec, 5),
             encoder: config.encoder)
         spec.rollover = rollover

@@ -37,6 +37,12 @@ struct CheckConfig: AsyncParsableCommand {
               preset: \(c.preset)
               tune: \(c.tune)
               crf: \(c.crf)
+              thumbnail_interval_sec: \(c.thumbnailIntervalSec)
+              motion_detection: \(c.motionDetection)
+              motion_threshold: \(c.motionThreshold)
+              motion_min_gap_sec: \(c.motionMinGapSec)
+              motion_samples_per_sec: \(c.motionSamplesPerSec)
+              motion_copy_frames: \(c.motionCopyFrames.rawValue)
             limits:
               max_sessions: \(c.maxSessions)
               max_duration_sec: \(c.maxDurationSec)

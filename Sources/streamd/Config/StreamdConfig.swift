@@ -35,6 +35,13 @@ struct StreamdConfig: Sendable {
     var preset = Defaults.x264Preset
     var tune = Defaults.x264Tune
     var crf = Defaults.x264CRF
+    /// 0 turns thumbnails off.
+    var thumbnailIntervalSec = Defaults.thumbnailIntervalSec
+    var motionDetection = Defaults.motionDetection
+    var motionThreshold = Defaults.motionThreshold
+    var motionMinGapSec = Defaults.motionMinGapSec
+    var motionSamplesPerSec = Defaults.motionSamplesPerSec
+    var motionCopyFrames = MotionSettings.CopyFrames.keyframes
 
     var maxSessions = Defaults.maxSessions
     var maxDurationSec = Defaults.maxDurationSec
@@ -92,7 +99,17 @@ struct StreamdConfig: Sendable {
         config.maxIngestSessions = maxIngestSessions
         config.maxSessionSec = maxSessionSec
         config.exportCacheBytes = Int64(exportCacheMB) * 1_048_576
+        config.frameAnalysis = frameAnalysis
         return config
+    }
+
+    var frameAnalysis: FrameAnalysis {
+        FrameAnalysis(
+            thumbnailIntervalSeconds: thumbnailIntervalSec > 0 ? thumbnailIntervalSec : nil,
+            motion: motionDetection
+                ? MotionSettings(threshold: motionThreshold, minGapSeconds: motionMinGapSec,
+                                 samplesPerSecond: motionSamplesPerSec, copyFrames: motionCopyFrames)
+                : nil)
     }
 
     /// The RTSP server's settings, nil when `ingest.rtsp_listen` is empty.

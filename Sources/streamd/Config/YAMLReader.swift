@@ -63,6 +63,15 @@ struct YAMLReader {
             c.preset = try media.string("preset") ?? c.preset
             c.tune = try media.string("tune") ?? c.tune
             c.crf = try media.integer("crf") ?? c.crf
+            c.thumbnailIntervalSec = try media.number("thumbnail_interval_sec") ?? c.thumbnailIntervalSec
+            c.motionDetection = try media.bool("motion_detection") ?? c.motionDetection
+            c.motionThreshold = try media.number("motion_threshold") ?? c.motionThreshold
+            c.motionMinGapSec = try media.number("motion_min_gap_sec") ?? c.motionMinGapSec
+            c.motionSamplesPerSec = try media.number("motion_samples_per_sec") ?? c.motionSamplesPerSec
+            if let frames = try media.string("motion_copy_frames") {
+                guard let parsed = MotionSettings.CopyFrames(rawValue: frames) else { throw media.problem("motion_copy_frames", "must be keyframes or all") }
+                c.motionCopyFrames = parsed
+            }
             try media.finish()
         }
         if var limits = try section("limits") {

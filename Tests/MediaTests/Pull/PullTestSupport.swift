@@ -109,7 +109,7 @@ final class EventLog: Sendable {
         for event in all.reversed() {
             switch event {
             case .segmentWritten(_, let stats), .progress(let stats), .finished(_, let stats): return stats
-            case .started: continue
+            case .started, .motion: continue
             }
         }
         return nil
