@@ -7,13 +7,16 @@ import Recorder
 import ServiceLifecycle
 
 /// Every route of the one HTTP server, behind the middleware chain:
-/// metrics (outermost, sees final statuses) → origin rule for writes → CORS (reads) → errors as JSON → auth → routes.
+/// metrics (outermost, sees final statuses) → origin rule for writes → CORS (reads) → errors as JSON → auth
+/// → redirects to the owning node → routes. `fleet` is nil for a daemon that is not told about other nodes (tests).
 public func buildRouter(
-    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry
+    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry, fleet: FleetDirectory? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
-    router.add(middleware: OriginMiddleware(ownOrigins: config.ownOrigins, listedOrigins: config.corsAllowWriteOrigins))
+    router.add(middleware: OriginMiddleware(
+        ownOrigins: config.ownOrigins, listedOrigins: config.corsAllowWriteOrigins, fleet: fleet,
+        readsOpenToAll: config.corsAllowOrigin == "*"))
     if !config.corsAllowOrigin.isEmpty {
         router.add(middleware: CORSMiddleware(
             allowOrigin: config.corsAllowOrigin == "*" ? .all : .custom(config.corsAllowOrigin),
@@ -24,14 +27,19 @@ public func buildRouter(
     }
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AuthMiddleware(apiToken: config.apiToken, readToken: config.readToken))
+    if let fleet {
+        router.add(middleware: FleetRedirectMiddleware(manager: manager, fleet: fleet))
+        NodeController(fleet: fleet).addRoutes(to: router)
+    }
 
     StaticController(
-        rtspPublishBase: config.rtspPublishBase, nodeId: manager.config.nodeId, peerOrigins: config.corsAllowWriteOrigins).addRoutes(to: router)
+        rtspPublishBase: config.rtspPublishBase, nodeId: manager.config.nodeId, fleet: fleet,
+        peerOrigins: config.corsAllowWriteOrigins).addRoutes(to: router)
     HealthController(manager: manager).addRoutes(to: router)
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     ArchiveController(manager: manager).addRoutes(to: router)
-    DevicePlaylistController(manager: manager).addRoutes(to: router)
+    DevicePlaylistController(manager: manager, fleet: fleet).addRoutes(to: router)
     ExportController(manager: manager, isPrivate: config.readToken != nil).addRoutes(to: router)
     ThumbnailTrackController(manager: manager).addRoutes(to: router)
     RecordingFileController(recordingsDirectory: manager.config.recordingsDirectory, isPrivate: config.readToken != nil)
@@ -43,12 +51,12 @@ public func buildRouter(
 /// The HTTP application. `services` run beside the server in its service group (started before it,
 /// stopped after it). `connections` is the process-wide connection cap, shared with other servers.
 public func buildApplication(
-    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry,
+    manager: SessionManager, config: HTTPConfig, registry: PrometheusCollectorRegistry, fleet: FleetDirectory? = nil,
     connections: ConnectionCap? = nil, services: [any Service] = [], logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(manager: manager, config: config, registry: registry),
+        router: buildRouter(manager: manager, config: config, registry: registry, fleet: fleet),
         server: .cappedHTTP1(
             counter: connections ?? ConnectionCap(limit: config.maxConnections), idleTimeoutSeconds: config.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "streamd"),

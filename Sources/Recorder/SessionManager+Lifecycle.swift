@@ -72,8 +72,13 @@ extension SessionManager {
         for session in await journal.pendingSessions() where !session.status.isEnded && session.node == config.nodeId {
             stale[session.sessionId] = session
         }
+        return await finalizeLeftovers(Array(stale.values))
+    }
+
+    /// Finalizes sessions a previous run left unfinished: playlist closed, numbers from disk, `interrupted`.
+    func finalizeLeftovers(_ stale: [Session]) async -> [Session] {
         var recovered: [Session] = []
-        for var session in stale.values where live[session.sessionId] == nil {
+        for var session in stale where live[session.sessionId] == nil {
             do {
                 let stats = try PlaylistRecovery.finalize(directory: config.directory(for: session.sessionId))
                 session.mediaDurationSec = stats.mediaDurationSec

@@ -7,7 +7,8 @@ extension SessionManager {
     @discardableResult
     public func applyRetention(_ policy: RetentionPolicy, now: Date = Date()) async throws(RecorderError) -> RetentionReport {
         var report = RetentionReport()
-        let ended = try await allSessions().filter { $0.status.isEnded && live[$0.sessionId] == nil }
+        // This node's sessions only (§12): another node's rows have no files here, and are its to retire.
+        let ended = try await allSessions().filter { $0.node == config.nodeId && $0.status.isEnded && live[$0.sessionId] == nil }
             .sorted { ($0.createdAt, $0.sessionId) < ($1.createdAt, $1.sessionId) }
         var kept: [Session] = []
         for session in ended {

@@ -75,6 +75,17 @@ extension Migration {
             -- INCLUDE: a timeline reads only these, so a day of a device is an index-only scan.
             CREATE INDEX segments_device_time_idx ON segments (device_id, starts_at) INCLUDE (duration_sec, session_id, seq);
             """),
+        // Several nodes on one database (§12): each node's heartbeat, so any node can say who is
+        // alive and where another node's recordings are served (`public_url`).
+        Migration(version: 5, name: "create_nodes", sql: """
+            CREATE TABLE nodes (
+                node_id text COLLATE "C" PRIMARY KEY,
+                public_url text NOT NULL,
+                version text NOT NULL,
+                started_at timestamptz NOT NULL,
+                last_seen_at timestamptz NOT NULL
+            );
+            """),
         // Round 3, exports step: the timeline's spans kept as segments arrive, so a day of a device
         // reads a few dozen rows instead of merging 43,200 segments per request. A piece is a run
         // of touching segments (gaps up to 0.5 s) of one session, at most an hour long (plus one

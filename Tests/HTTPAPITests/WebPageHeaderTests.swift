@@ -17,8 +17,8 @@ struct WebPageHeaderTests {
             #expect(html.contains(#"<meta name="streamd-node" content="test-node">"#))
             let csp = try #require(page.headers[.contentSecurityPolicy])
             #expect(csp.contains("connect-src 'self' https://node-b.example:8443;"), "CSP: \(csp)")
-            #expect(csp.contains("media-src 'self' blob: https://node-b.example:8443;"))
-            #expect(csp.contains("img-src 'self' data: https://node-b.example:8443;"))
+            #expect(csp.contains("media-src 'self' https://node-b.example:8443 blob:;"))
+            #expect(csp.contains("img-src 'self' https://node-b.example:8443 data:;"))
             // A malformed entry never adds a directive, and scripts stay this origin's only.
             #expect(!csp.contains("evil") && csp.contains("script-src 'self';"), "CSP: \(csp)")
         }

@@ -8,6 +8,8 @@ struct DevicePlaylist {
     let segments: [Segment]
     /// VOD with ENDLIST when the window is closed; otherwise an EVENT playlist that may grow.
     let ended: Bool
+    /// The owning node's `public_url` of sessions another node owns (§12): their URIs are absolute.
+    var baseURLs: [String: String] = [:]
 
     var text: String {
         // RFC 8216: TARGETDURATION is at least every EXTINF rounded to the nearest integer.
@@ -20,14 +22,17 @@ struct DevicePlaylist {
         for segment in segments {
             if DeviceTimeline.startsDiscontinuity(segment, after: previous) { lines.append("#EXT-X-DISCONTINUITY") }
             if segment.uri.hasSuffix(".m4s"), previous?.sessionId != segment.sessionId {
-                lines.append("#EXT-X-MAP:URI=\"/\(segment.sessionId)/\(RecordingLayout.initSegmentFileName)\"")
+                lines.append("#EXT-X-MAP:URI=\"\(base(segment))/\(segment.sessionId)/\(RecordingLayout.initSegmentFileName)\"")
             }
             lines.append("#EXT-X-PROGRAM-DATE-TIME:" + segment.startsAt.iso8601Milliseconds)
             lines.append(String(format: "#EXTINF:%.6f,", segment.durationSec))
-            lines.append("/\(segment.sessionId)/\(segment.uri)")
+            lines.append("\(base(segment))/\(segment.sessionId)/\(segment.uri)")
             previous = segment
         }
         if ended { lines.append("#EXT-X-ENDLIST") }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Empty for this node's sessions (URIs relative to the host the player asked).
+    private func base(_ segment: Segment) -> String { baseURLs[segment.sessionId] ?? "" }
 }

@@ -6,6 +6,8 @@ import Sessions
 /// `GET /devices/{deviceId}/index.m3u8?from=&to=`: a device's recordings in a window as one playlist.
 struct DevicePlaylistController<Context: RequestContext>: Sendable {
     let manager: SessionManager
+    /// Other nodes' segments get absolute URIs on their owner's `public_url` (§12); nil: one node.
+    var fleet: FleetDirectory? = nil
 
     func addRoutes(to router: Router<Context>) {
         router.get("/devices/{deviceId}/index.m3u8", use: playlist)
@@ -20,7 +22,8 @@ struct DevicePlaylistController<Context: RequestContext>: Sendable {
         // Live only while the window reaches now and the device records: otherwise nothing more
         // will be added, and players may treat it as VOD.
         let mayGrow = (window.openEnded || window.to > now) ? try await manager.isDeviceRecording(deviceId) : false
-        var body = DevicePlaylist(segments: segments, ended: !mayGrow).text
+        let bases = await ownerBases(of: segments)
+        var body = DevicePlaylist(segments: segments, ended: !mayGrow, baseURLs: bases).text
         if let token = request.uri.queryParameters.get("token"), !token.isEmpty {
             body = PlaylistTokens.append(token: token, to: body)  // players that cannot send headers
         }
@@ -28,5 +31,29 @@ struct DevicePlaylistController<Context: RequestContext>: Sendable {
             status: .ok,
             headers: [.contentType: RecordingLayout.playlistMediaType, .cacheControl: mayGrow ? "private, no-cache" : "private, max-age=60"],
             body: .init(byteBuffer: ByteBuffer(string: request.method == .head ? "" : body)))
+    }
+
+    /// The owner's `public_url` of each session in the playlist that another node owns. Sessions whose
+    /// files are on this disk are this node's: asked of nobody. The others' owners come in one query.
+    private func ownerBases(of segments: [Segment]) async -> [String: String] {
+        guard let fleet else { return [:] }
+        var elsewhere: [String] = []
+        var seen = Set<String>()
+        for segment in segments where seen.insert(segment.sessionId).inserted {
+            let here = await manager.isHere(segment.sessionId)
+            if !here { elsewhere.append(segment.sessionId) }
+        }
+        guard !elsewhere.isEmpty else { return [:] }
+        let owners: [String: String]
+        do {
+            owners = try await fleet.repository.owners(of: elsewhere)
+        } catch {
+            return [:]  // relative URIs: still right for this node's segments
+        }
+        var bases: [String: String] = [:]
+        for (sessionId, node) in owners where node != fleet.nodeId {
+            if let base = await fleet.publicURL(of: node) { bases[sessionId] = base }
+        }
+        return bases
     }
 }

@@ -5,22 +5,35 @@ import Hummingbird
 /// origin cannot change a token-less streamd through a visitor's browser. Only streamd's own origins
 /// and `cors_allow_write_origins` may write, and only they get a preflight for a write answered; other
 /// origins keep read access through CORS. Requests without `Origin` (curl, scripts, the CLI) pass.
+///
+/// With several nodes (§12), the page of any node calls the owner's `public_url` for files and
+/// mutations: every node's origin, from the `nodes` table, may read and write here, whatever
+/// `cors_allow_origin` says.
 struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
     let ownOrigins: Set<String>
     let listedOrigins: Set<String>
+    let fleet: FleetDirectory?
+    /// `cors_allow_origin` is `*`: reads need nothing more for another node's page.
+    let readsOpenToAll: Bool
 
-    init(ownOrigins: [String], listedOrigins: [String]) {
+    init(ownOrigins: [String], listedOrigins: [String], fleet: FleetDirectory? = nil, readsOpenToAll: Bool = true) {
         self.ownOrigins = Set(ownOrigins.map(Self.normalized))
         self.listedOrigins = Set(listedOrigins.map(Self.normalized))
+        self.fleet = fleet
+        self.readsOpenToAll = readsOpenToAll
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin].map(Self.normalized) else { return try await next(request, context) }
+        let isNode = !ownOrigins.contains(origin) && (fleet?.isNodeOrigin(origin) ?? false)
         switch request.method {
         case .get, .head:
-            return try await next(request, context)
+            var response = try await next(request, context)
+            if isNode, !readsOpenToAll { Self.allow(origin, on: &response) }
+            return response
         case .options:
-            guard let wanted = request.headers[.accessControlRequestMethod], !["GET", "HEAD"].contains(wanted.uppercased()) else {
+            guard let wanted = request.headers[.accessControlRequestMethod],
+                  isNode || !["GET", "HEAD"].contains(wanted.uppercased()) else {
                 return try await next(request, context)
             }
             guard mayWrite(origin) else { return Self.refusal(origin).response() }
@@ -33,16 +46,19 @@ struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             guard mayWrite(origin) else { return Self.refusal(origin).response() }
             var response = try await next(request, context)
-            if listedOrigins.contains(origin) {
-                response.headers[.accessControlAllowOrigin] = origin
-                response.headers[.vary] = "Origin"
-            }
+            if listedOrigins.contains(origin) || isNode { Self.allow(origin, on: &response) }
             return response
         }
     }
 
     func mayWrite(_ origin: String) -> Bool {
-        ownOrigins.contains(origin) || listedOrigins.contains(origin)
+        ownOrigins.contains(origin) || listedOrigins.contains(origin) || (fleet?.isNodeOrigin(origin) ?? false)
+    }
+
+    static func allow(_ origin: String, on response: inout Response) {
+        response.headers[.accessControlAllowOrigin] = origin
+        response.headers[.accessControlExposeHeaders] = "Content-Length, Content-Range, Accept-Ranges, Location"
+        response.headers[.vary] = "Origin"
     }
 
     /// Browsers send `scheme://host[:port]`; a configured value may carry a trailing slash or capitals.

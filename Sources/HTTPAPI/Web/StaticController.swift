@@ -7,18 +7,15 @@ struct StaticController<Context: RequestContext>: Sendable {
     /// The page with this node's RTSP address filled in (it shows publishers' ffmpeg command) and its
     /// node id (the page calls another node's `public_url` directly for that node's files and mutations).
     let pageBytes: [UInt8]
-    /// Other origins the page may load from and send to: the other nodes' public URLs, which each node
-    /// lists in `cors_allow_write_origins` so that their pages may close and delete its sessions.
+    /// The other nodes (§12): the page loads their recordings and sends them its mutations.
+    let fleet: FleetDirectory?
+    /// Origins listed in `cors_allow_write_origins`: pages there may write here, and this page may
+    /// load from and send to them (a node set up by hand, without the fleet directory).
     let peerOrigins: [String]
-    /// The origins of the nodes known now (from the `nodes` table, when this node is told about them).
-    let nodeOrigins: @Sendable () -> [String]
 
-    init(
-        rtspPublishBase: String?, nodeId: String = "", peerOrigins: [String] = [],
-        nodeOrigins: @escaping @Sendable () -> [String] = { [] }
-    ) {
+    init(rtspPublishBase: String?, nodeId: String = "", fleet: FleetDirectory? = nil, peerOrigins: [String] = []) {
+        self.fleet = fleet
         self.peerOrigins = peerOrigins
-        self.nodeOrigins = nodeOrigins
         let page = String(decoding: PackageResources.index_html, as: UTF8.self)
         pageBytes = Array(page
             .replacingOccurrences(of: "__STREAMD_RTSP_BASE__", with: Self.attribute(rtspPublishBase ?? ""))
@@ -32,17 +29,17 @@ struct StaticController<Context: RequestContext>: Sendable {
     }
 
     /// The page runs only its own script and style (no inline code, so an injected tag cannot run),
-    /// talks only to this server, and cannot be framed (clickjacking).
-    /// Another node's recordings, thumbnails, and close and delete are fetched from that node itself
-    /// (CONTRACT §12), so its origin is allowed for images, media and fetches; scripts stay this origin's.
-    static func contentSecurityPolicy(peerOrigins: [String] = []) -> String {
+    /// talks only to this server and the other nodes sharing its database (their recordings, their
+    /// mutations; a redirect to them is checked against this too), and cannot be framed (clickjacking).
+    /// Scripts and styles stay this origin's only.
+    static func contentSecurityPolicy(nodeOrigins: [String] = []) -> String {
         // Only well-formed origins reach the header: a stray `;` or space would add a directive.
         var seen = Set<String>()
-        let peers = peerOrigins.compactMap { HTTPConfig.origin(ofURL: $0) }
+        let nodes = nodeOrigins.compactMap { HTTPConfig.origin(ofURL: $0) }
             .filter { $0.allSatisfy { $0.isLetter || $0.isNumber || ".-:/[]".contains($0) } && seen.insert($0).inserted }
             .map { " " + $0 }.joined()
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:\(peers); media-src 'self' blob:\(peers); "
-            + "connect-src 'self'\(peers); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'\(nodes) data:; media-src 'self'\(nodes) blob:; "
+            + "connect-src 'self'\(nodes); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     }
 
     func addRoutes(to router: Router<Context>) {
@@ -58,7 +55,8 @@ struct StaticController<Context: RequestContext>: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
-                .contentSecurityPolicy: Self.contentSecurityPolicy(peerOrigins: peerOrigins + nodeOrigins()), .xContentTypeOptions: "nosniff",
+                .contentSecurityPolicy: Self.contentSecurityPolicy(nodeOrigins: peerOrigins + (fleet?.nodeOrigins ?? [])),
+                .xContentTypeOptions: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: pageBytes)))
     }

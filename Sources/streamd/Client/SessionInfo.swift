@@ -21,6 +21,8 @@ struct SessionInfo: Decodable, Sendable {
     let segmentCount: Int?
     let bytes: Int64?
     let error: String?
+    /// The node that records (or recorded) it and serves its files (§12).
+    let node: String?
     let createdAt: String?
     let updatedAt: String?
 
@@ -28,7 +30,7 @@ struct SessionInfo: Decodable, Sendable {
         case sessionId = "session_id", status, deviceId = "device_id", streamPath = "stream_path", source, device
         case edgeStartTs = "edge_start_ts", edgeEndTs = "edge_end_ts", playlistUrl = "playlist_url"
         case durationSec = "duration_sec", postRollSec = "post_roll_sec", width, height, fps
-        case mediaDurationSec = "media_duration_sec", segmentCount = "segment_count", bytes, error
+        case mediaDurationSec = "media_duration_sec", segmentCount = "segment_count", bytes, error, node
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -45,4 +47,22 @@ struct SessionPage: Decodable, Sendable {
     let nextBefore: String?
 
     enum CodingKeys: String, CodingKey { case sessions, nextBefore = "next_before" }
+}
+
+/// `GET /nodes`.
+struct NodePage: Decodable, Sendable {
+    struct Node: Decodable, Sendable {
+        let nodeId: String
+        let publicURL: String
+        let version: String?
+        let startedAt: String?
+        let lastSeenAt: String?
+        let alive: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case nodeId = "node_id", publicURL = "public_url", version, startedAt = "started_at", lastSeenAt = "last_seen_at", alive
+        }
+    }
+
+    let nodes: [Node]
 }

@@ -20,7 +20,9 @@ struct StreamdClient: Sendable {
         self.token = token
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 30
-        session = URLSession(configuration: configuration)
+        // Redirects are followed by `send` itself: URLSession would drop Authorization on the way to
+        // another node (§12), and the owner needs it as much as the node first asked.
+        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
 
     /// `POST /sessions`; the session is recording (or starting) when this returns.
@@ -44,6 +46,15 @@ struct StreamdClient: Sendable {
         try await send("POST", path: "/sessions/\(id)/close", timeout: 60)
     }
 
+    /// Removes an ended session's files and row (on the node that owns it, through its redirect).
+    func delete(_ id: String) async throws(ClientError) {
+        let _: Empty = try await send("DELETE", path: "/sessions/\(id)", expecting: [204])
+    }
+
+    func nodes() async throws(ClientError) -> NodePage {
+        try await send("GET", path: "/nodes")
+    }
+
     func list(limit: Int?, status: String?, deviceId: String?) async throws(ClientError) -> SessionPage {
         var query: [URLQueryItem] = []
         if let limit { query.append(URLQueryItem(name: "limit", value: String(limit))) }
@@ -56,7 +67,40 @@ struct StreamdClient: Sendable {
         _ method: String, path: String, query: [URLQueryItem] = [], body: Data? = nil,
         expecting accepted: Set<Int> = [200], timeout: TimeInterval = 30
     ) async throws(ClientError) -> Answer {
-        let url = endpoint(path, query: query)
+        var url = endpoint(path, query: query)
+        var redirects = 0
+        var (data, http) = try await exchange(method, url: url, body: body, timeout: timeout)
+        // 307/308 from a node that does not own the session: the same request, token included, to the owner.
+        while [307, 308].contains(http.statusCode), let location = http.value(forHTTPHeaderField: "Location"),
+              let next = URL(string: location, relativeTo: url)?.absoluteURL {
+            redirects += 1
+            guard redirects <= 5 else {
+                throw .unexpectedResponse(url: url.absoluteString, status: http.statusCode, detail: "more than 5 redirects")
+            }
+            url = next
+            (data, http) = try await exchange(method, url: url, body: body, timeout: timeout)
+        }
+        guard accepted.contains(http.statusCode) else {
+            let failure: ErrorBody
+            do {
+                failure = try JSONDecoder().decode(ErrorBody.self, from: data)
+            } catch {
+                // Not the contract's error JSON (a proxy's error page, say): show what came back.
+                throw .unexpectedResponse(url: url.absoluteString, status: http.statusCode, detail: Self.excerpt(data))
+            }
+            throw .server(status: http.statusCode, code: failure.error.code, message: failure.error.message)
+        }
+        if Answer.self == Empty.self, let empty = Empty() as? Answer { return empty }
+        do {
+            return try JSONDecoder().decode(Answer.self, from: data)
+        } catch {
+            throw .unexpectedResponse(url: url.absoluteString, status: http.statusCode, detail: "cannot read the JSON (\(error)): \(Self.excerpt(data))")
+        }
+    }
+
+    private func exchange(
+        _ method: String, url: URL, body: Data?, timeout: TimeInterval
+    ) async throws(ClientError) -> (Data, HTTPURLResponse) {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Accept")
@@ -75,21 +119,7 @@ struct StreamdClient: Sendable {
         guard let http = response as? HTTPURLResponse else {
             throw .unexpectedResponse(url: url.absoluteString, status: 0, detail: "not an HTTP response")
         }
-        guard accepted.contains(http.statusCode) else {
-            let failure: ErrorBody
-            do {
-                failure = try JSONDecoder().decode(ErrorBody.self, from: data)
-            } catch {
-                // Not the contract's error JSON (a proxy's error page, say): show what came back.
-                throw .unexpectedResponse(url: url.absoluteString, status: http.statusCode, detail: Self.excerpt(data))
-            }
-            throw .server(status: http.statusCode, code: failure.error.code, message: failure.error.message)
-        }
-        do {
-            return try JSONDecoder().decode(Answer.self, from: data)
-        } catch {
-            throw .unexpectedResponse(url: url.absoluteString, status: http.statusCode, detail: "cannot read the JSON (\(error)): \(Self.excerpt(data))")
-        }
+        return (data, http)
     }
 
     private func endpoint(_ path: String, query: [URLQueryItem]) -> URL {
@@ -102,5 +132,18 @@ struct StreamdClient: Sendable {
     private static func excerpt(_ data: Data) -> String {
         let text = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
+    }
+}
+
+/// The answer of a request whose success has no body (204).
+struct Empty: Decodable, Sendable {}
+
+/// Hands every redirect back to `StreamdClient.send` instead of following it.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

@@ -15,6 +15,7 @@ struct CheckConfig: AsyncParsableCommand {
             public_url: \(c.effectivePublicURL)
             data_dir: \(c.dataDirectory.path)
             node_id: \(c.nodeId)
+            heartbeat_interval_sec: \(c.heartbeatIntervalSec)
             log_level: \(c.logLevel.rawValue)
             api_token: \(secret(c.apiToken))
             read_token: \(secret(c.readToken))

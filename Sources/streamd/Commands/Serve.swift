@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
         StreamdLogging.bootstrap(level: config.logLevel, repeatIntervalSec: config.logRepeatIntervalSec)
         let logger = Logger(label: "streamd")
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(Self.metricsFactory(registry: registry, nodeId: config.nodeId))
         FFmpegLogging.install(logger: Logger(label: "streamd.ffmpeg"))
 
         var http = config.http
@@ -32,6 +32,24 @@ struct Serve: AsyncParsableCommand {
             reserve: FileLimit.reserve(maxSessions: config.maxSessions, databasePoolSize: config.databasePoolSize), logger: logger)
         // One counter for every server of the process: HTTP and RTSP.
         let connections = ConnectionCap(limit: http.maxConnections)
+
+        // One daemon per node_id (§12), decided before anything is recovered or recorded. When the
+        // database is down the daemon starts anyway; NodeService takes the lock once it returns.
+        let startedAt = Date()
+        let nodeLock = NodeLock(conninfo: config.databaseURL, nodeId: config.nodeId, logger: Logger(label: "streamd.node"))
+        let lockAtStart = await nodeLock.ensure()
+        switch lockAtStart {
+        case .held:
+            logger.info("node lock taken", metadata: ["node_id": "\(config.nodeId)"])
+        case .heldElsewhere(let holder):
+            let error = NodeTakenError(nodeId: config.nodeId, holder: holder)
+            logger.critical("\(error.description); not starting", metadata: ["node_id": "\(config.nodeId)"])
+            throw error
+        case .databaseUnavailable(let message):
+            logger.warning("database unavailable at start: the node lock is taken when it returns", metadata: [
+                "node_id": "\(config.nodeId)", "error": "\(message)",
+            ])
+        }
 
         let pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, logger: Logger(label: "streamd.db"))
         let repository = PostgresSessionRepository(pool: pool)
@@ -43,20 +61,33 @@ struct Serve: AsyncParsableCommand {
         let recovered = try await manager.recover()
         if !recovered.isEmpty { logger.notice("finalized sessions left by an earlier run", metadata: ["count": "\(recovered.count)"]) }
 
+        let fleet = FleetDirectory(nodeId: config.nodeId, publicURL: config.effectivePublicURL, repository: PostgresNodeRepository(pool: pool))
+        let nodeService = NodeService(
+            lock: nodeLock, fleet: fleet, schema: schema, startedAt: startedAt, intervalSeconds: config.heartbeatIntervalSec,
+            heldAtStart: lockAtStart == .held, logger: Logger(label: "streamd.node"),
+            onLateLock: {
+                // Started without the database: what it still has as recording on this node is finalized now.
+                let late = await manager.recoverDatabaseRows()
+                if !late.isEmpty { logger.notice("finalized sessions left by an earlier run", metadata: ["count": "\(late.count)"]) }
+            })
+
         let notifier = SystemdNotifier.fromEnvironment()
         let recorderService = RecorderService(manager: manager, schema: schema, logger: logger)
         let watchdog = SystemdWatchdogService(notifier: notifier, manager: manager)
         let retention = RetentionService(
             manager: manager, policy: config.retention, intervalSeconds: max(10, config.retentionIntervalSec), logger: logger)
         let app = buildApplication(
-            manager: manager, config: http, registry: registry, connections: connections, logger: Logger(label: "streamd.http"),
+            manager: manager, config: http, registry: registry, fleet: fleet, connections: connections, logger: Logger(label: "streamd.http"),
             onServerRunning: { channel in
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? config.listen)", "public_url": "\(config.effectivePublicURL)"])
                 notifier?.notify("READY=1\nSTATUS=listening on \(config.listen), 0 sessions recording")
             })
         // The cameras come first: they are told to stop only once the recorder has finalized their sessions.
         let cameras = CameraService(manager: manager, cameras: config.cameras, logger: Logger(label: "streamd.cameras"))
+        // The node service comes first, so it stops last: the lock is held until every recording is final.
+        // A lock found held by another daemon shuts the group down gracefully, then the process exits 1.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: nodeService, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: cameras), .init(service: recorderService), .init(service: retention), .init(service: watchdog),
         ]
         if let rtsp = try config.rtspServerConfig {
@@ -75,5 +106,15 @@ struct Serve: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// Every series carries `node` (§12), so one Prometheus scraping a fleet tells the nodes apart. Added
+    /// when a metric handle is made, not per update: the cost is one label per series.
+    static func metricsFactory(registry: PrometheusCollectorRegistry, nodeId: String) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = { name, labels in
+            (name, labels.contains { $0.0 == "node" } ? labels : labels + [("node", nodeId)])
+        }
+        return factory
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 /// Operator views of a running daemon's sessions.
 struct Sessions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List sessions or show one, from a running daemon.",
-        subcommands: [List.self, Show.self],
+        abstract: "List sessions, show, close or delete one, from a running daemon (any node: requests for another node's session follow its redirect).",
+        subcommands: [List.self, Show.self, Close.self, Delete.self],
         defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
@@ -37,10 +37,10 @@ struct Sessions: AsyncParsableCommand {
 
         /// Columns padded to their widest cell; numbers right-aligned so they compare at a glance.
         static func table(_ sessions: [SessionInfo]) -> String {
-            let header = ["ID", "STATUS", "SOURCE", "DEVICE", "CREATED (UTC)", "MEDIA", "SIZE"]
-            let rightAligned: Set<Int> = [5, 6]
+            let header = ["ID", "STATUS", "SOURCE", "DEVICE", "NODE", "CREATED (UTC)", "MEDIA", "SIZE"]
+            let rightAligned: Set<Int> = [6, 7]
             let rows = sessions.map { s in
-                [s.sessionId, s.status, s.source ?? "-", s.deviceId ?? "-", HumanUnits.timestamp(s.createdAt),
+                [s.sessionId, s.status, s.source ?? "-", s.deviceId ?? "-", s.node ?? "-", HumanUnits.timestamp(s.createdAt),
                  HumanUnits.seconds(s.mediaDurationSec), HumanUnits.bytes(s.bytes)]
             }
             let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -75,12 +75,39 @@ struct Sessions: AsyncParsableCommand {
                 ("post_roll_sec", text(s.postRollSec)), ("width", text(s.width)), ("height", text(s.height)),
                 ("fps", text(s.fps)), ("media_duration_sec", text(s.mediaDurationSec)),
                 ("segment_count", text(s.segmentCount)), ("bytes", text(s.bytes)), ("error", text(s.error)),
-                ("created_at", text(s.createdAt)), ("updated_at", text(s.updatedAt)),
+                ("node", text(s.node)), ("created_at", text(s.createdAt)), ("updated_at", text(s.updatedAt)),
             ]
             let width = pairs.map { $0.0.count }.max() ?? 0
             return pairs.map { name, value in
                 name + ":" + String(repeating: " ", count: width - name.count + 1) + value + "\n"
             }.joined()
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a recording now; prints the final row.")
+
+        @OptionGroup var client: ClientOptions
+
+        @Argument(help: "The session id.")
+        var id: String
+
+        func run() async throws {
+            print(Show.fields(try await client.makeClient().close(id)), terminator: "")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an ended session's files and row.")
+
+        @OptionGroup var client: ClientOptions
+
+        @Argument(help: "The session id.")
+        var id: String
+
+        func run() async throws {
+            try await client.makeClient().delete(id)
+            FileHandle.standardError.write(Data("deleted \(id)\n".utf8))
         }
     }
 }

@@ -126,6 +126,10 @@ extension StreamdConfig {
         try require(cameraDevice.hasPrefix("/dev/"), "camera.device", "must be a path under /dev/")
         try require(cameraInputFormat == nil || ["mjpeg", "yuyv422"].contains(cameraInputFormat ?? ""), "camera.input_format", "must be auto, mjpeg or yuyv422")
         try require(!nodeId.isEmpty, "node_id", "must not be empty")
+        try require(nodeId.utf8.count <= 128 && !nodeId.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
+                    "node_id", "must be at most 128 characters without control characters")
+        // Alive means seen within 30 s: a slower heartbeat would show a running node as dead.
+        try require(heartbeatIntervalSec >= 0.5 && heartbeatIntervalSec <= 15, "heartbeat_interval_sec", "must be from 0.5 to 15")
         if !rtspListen.isEmpty { _ = try Self.parseListen(rtspListen, key: "ingest.rtsp_listen") }
         try require((1...10_000).contains(maxIngestSessions), "limits.max_ingest_sessions", "must be from 1 to 10000")
         try require(reconnectGraceSec >= 0 && reconnectGraceSec <= 3600, "ingest.reconnect_grace_sec", "must be from 0 to 3600")

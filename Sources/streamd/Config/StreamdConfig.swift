@@ -19,6 +19,8 @@ struct StreamdConfig: Sendable {
     var corsAllowOrigin = Defaults.corsAllowOrigin
     var corsAllowWriteOrigins: [String] = []
     var nodeId = ProcessInfo.processInfo.hostName
+    /// Seconds between two heartbeats of this node in the `nodes` table.
+    var heartbeatIntervalSec = Defaults.heartbeatIntervalSec
     var logLevel = Logger.Level.info
     var logRepeatIntervalSec = 10.0
 

@@ -23,6 +23,7 @@ struct YAMLReader {
         c.corsAllowOrigin = try string("cors_allow_origin") ?? c.corsAllowOrigin
         c.corsAllowWriteOrigins = try strings("cors_allow_write_origins") ?? c.corsAllowWriteOrigins
         c.nodeId = try string("node_id").flatMap { $0.isEmpty ? nil : $0 } ?? c.nodeId
+        c.heartbeatIntervalSec = try number("heartbeat_interval_sec") ?? c.heartbeatIntervalSec
         if let level = try string("log_level") {
             guard let parsed = Logger.Level(rawValue: level) else { throw problem("log_level", "must be one of trace, debug, info, notice, warning, error, critical") }
             c.logLevel = parsed
