@@ -237,6 +237,52 @@ struct WebDeviceViewTests {
         }
     }
 
+    /// Two nodes on one database: A's page plays B's recording from B itself (its playlist_url's
+    /// base) and stops B's live session with a POST straight to B, not through a redirect (§12).
+    @Test func anotherNodesSessionIsPlayedAndStoppedAtItsOwner() async throws {
+        try await MultiNodeTests.withTwoStorages { storageA, storageB in
+            try await ServiceDaemon.with(storage: storageA, config: MultiNodeTests.config, environment: ["STREAMD_NODE_ID": "node-a"]) { a in
+                try await ServiceDaemon.with(storage: storageB, config: MultiNodeTests.config, environment: ["STREAMD_NODE_ID": "node-b"]) { b in
+                    // A's page may reach B once A knows B (its heartbeat), which A's CSP then lists.
+                    try await Eventually.until("node-a to know node-b", timeout: .seconds(30), interval: .milliseconds(250)) {
+                        let csp = try await a.request("GET", "/").headers["content-security-policy"] ?? ""
+                        return csp.contains("connect-src 'self'") && csp.contains(b.baseURL)
+                    }
+                    let id = try await b.startTestPattern(extra: #","deviceId":"dev-b""#)
+                    try await b.waitForSegments(id, atLeast: 2)
+
+                    let player = try await WebPageChromium.open(
+                        a.baseURL + "/#/play/\(id)",
+                        until: "Number(\(WebPageTests.playerState).dataset.currentTime) > 1 || \(WebPageTests.playerState).dataset.error",
+                        print: "Object.assign({src: document.getElementById('video').getAttribute('src')}, \(WebPageTests.playerState).dataset)",
+                        timeout: 45)
+                    let state = try #require(player.value as? [String: Any])
+                    #expect(player.ok && state["error"] == nil, "A's page did not play B's session: \(state)")
+                    #expect(state["src"] as? String == "\(b.baseURL)/\(id)/index.m3u8", "played from \(state["src"] ?? "nil")")
+
+                    let stop = """
+                        (() => {
+                          const w = window, row = \(WebPageTests.row(id));
+                          if (!w.step && row) {
+                            w.step = 1; w.poster = row.querySelector('img').getAttribute('src');
+                            [...row.querySelectorAll('button')].find((b) => b.textContent === 'Stop').click();
+                          }
+                          const message = document.getElementById('message').textContent;
+                          return w.step === 1 && message !== '' && !message.startsWith('Stopping');
+                        })()
+                        """
+                    let stopped = try await WebPageChromium.open(
+                        a.baseURL + "/", until: stop,
+                        print: "({message: document.getElementById('message').textContent, poster: window.poster})", timeout: 45)
+                    let value = try #require(stopped.value as? [String: Any])
+                    #expect(stopped.ok && (value["message"] as? String)?.hasPrefix("Stopped ") == true, "Stop on A's page: \(value)")
+                    #expect((value["poster"] as? String)?.hasPrefix("\(b.baseURL)/\(id)/poster.jpg") == true, "poster \(value["poster"] ?? "nil")")
+                    #expect(try await b.session(id)["status"] as? String == "completed")
+                }
+            }
+        }
+    }
+
     static func date(_ text: String) -> Date? {
         let format = ISO8601DateFormatter()
         format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
