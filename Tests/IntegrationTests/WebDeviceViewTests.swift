@@ -234,6 +234,16 @@ struct WebDeviceViewTests {
             } else {
                 Issue.record("no geometry: \(value)")
             }
+
+            // The device's timeline marks both detections, coloured by label, with a legend.
+            let device = try #require(session["device_id"] as? String)
+            let marks = try await WebPageChromium.open(
+                daemon.baseURL + "/#/device/\(device)", until: "document.querySelectorAll('#tl-marks .tl-mark').length === 2",
+                print: "({labels: [...document.querySelectorAll('#tl-marks .tl-mark')].map((m) => m.dataset.label).sort(), colours: new Set([...document.querySelectorAll('#tl-marks .tl-mark')].map((m) => m.style.background)).size, legend: document.getElementById('tl-legend').textContent})",
+                screenshot: try WebPageTests.screenshotDirectory().appendingPathComponent("device-marks-1280x800.png"))
+            let marked = try #require(marks.value as? [String: Any])
+            #expect(marks.ok && marked["labels"] as? [String] == ["car", "person"], "markers: \(marked)")
+            #expect(marked["colours"] as? Int == 2 && (marked["legend"] as? String)?.contains("person (1)") == true, "markers: \(marked)")
         }
     }
 
