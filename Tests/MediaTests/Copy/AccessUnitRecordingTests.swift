@@ -95,7 +95,7 @@ struct AccessUnitRecordingTests {
 /// The streams and access units a publisher of `source` would send: parameter sets only in the
 /// stream description (as ffmpeg's RTSP muxer sends them, in the SDP), AUDs removed, timestamps
 /// on a 90 kHz clock (video) or the sample rate (audio).
-private func accessUnits(of source: URL, codec: CopyStreamInfo.Codec) throws -> ([CopyStreamInfo], [CopyAccessUnit]) {
+func accessUnits(of source: URL, codec: CopyStreamInfo.Codec) throws -> ([CopyStreamInfo], [CopyAccessUnit]) {
     let input = try InputFormatContext(url: source.path, formatName: nil, options: [])
     try input.findStreamInfo()
     let video = try input.videoStream()

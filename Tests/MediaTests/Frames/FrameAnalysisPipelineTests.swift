@@ -144,3 +144,29 @@ struct FrameAnalysisPipelineTests {
         }
     }
 }
+
+@Suite("Frame analysis in the publish path")
+struct PublishFrameAnalysisTests {
+    @Test("access units (H.264 and H.265) get thumbnails from keyframes and motion events",
+          arguments: [CopyStreamInfo.Codec.h264, .hevc])
+    func publish(codec: CopyStreamInfo.Codec) async throws {
+        let temp = try TemporaryDirectory()
+        let source = try (codec == .h264 ? CopyTestStream.h264 : CopyTestStream.hevc).make(in: temp.url)
+        let (streams, units) = try accessUnits(of: source, codec: codec)
+        var spec = copySpec(temp.url, id: "au-frames-\(codec)")
+        spec.analysis = FrameAnalysis(thumbnailIntervalSeconds: 2, motion: MotionSettings(minGapSeconds: 0))
+        let recording = AccessUnitRecording(spec: spec, streams: streams, logger: TestLog.logger, queueCapacity: units.count + 10)
+        recording.start()
+        for unit in units { #expect(recording.feed(unit)) }
+        recording.stop()
+        let events = await collect(recording.events, timeout: 60)
+        let stats = try #require(events.finished?.1)
+        #expect(abs(stats.mediaDurationSec - 6) < 0.05)
+        let track = try ParsedTrack(spec.directory)
+        #expect(track.cues.count == 3)
+        #expect(Set(track.cues.map(\.x)) == [0, 160, 320])
+        try expectCuesInsideSheets(track, sessionId: spec.sessionId, directory: spec.directory)
+        // Keyframes at 0, 2 and 4 s: two comparisons, both with motion.
+        #expect(events.motionEvents.count == 2, "\(events.motionEvents)")
+    }
+}
