@@ -762,8 +762,15 @@
     }
   }
 
+  // Today's timeline grows while the device records; whether it records decides live or VOD playback.
   async function refreshDevice() {
-    if (dev.id && Date.now() < dev.dayEnd + 60e3 && !dev.drag) await loadTimeline(true);
+    if (!dev.id || Date.now() >= dev.dayEnd + 60e3 || dev.drag) return;
+    const id = dev.id;
+    try {
+      const list = await api("GET", "devices");
+      if (dev.id === id) dev.summary = (list.devices || []).find((d) => d.device_id === id) || dev.summary;
+    } catch (_) { /* the timeline below reports nothing either: quiet */ }
+    await loadTimeline(true);
   }
 
   // Click (or Enter) at a moment: the device playlist from there. A moment in a gap plays from the next
