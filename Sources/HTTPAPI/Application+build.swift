@@ -39,6 +39,7 @@ public func buildRouter(
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
     ArchiveController(manager: manager).addRoutes(to: router)
+    DetectionController(manager: manager, maxBodyBytes: config.maxDetectionBodyBytes).addRoutes(to: router)
     DevicePlaylistController(manager: manager, fleet: fleet).addRoutes(to: router)
     ExportController(manager: manager, isPrivate: config.readToken != nil).addRoutes(to: router)
     ThumbnailTrackController(manager: manager).addRoutes(to: router)

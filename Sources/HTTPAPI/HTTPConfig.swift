@@ -1,3 +1,5 @@
+import Sessions
+
 /// How the HTTP server behaves; built by `streamd` from YAML + environment.
 public struct HTTPConfig: Sendable {
     public var host: String
@@ -14,6 +16,8 @@ public struct HTTPConfig: Sendable {
     /// When set, API reads, playback and metrics need it (or the API token), as a header or `?token=`.
     public var readToken: String?
     public var maxBodyBytes: Int
+    /// The body limit of `POST /sessions/{id}/detections` alone (1 MiB, contract §11).
+    public var maxDetectionBodyBytes: Int = Defaults.maxDetectionBodyBytes
     /// Connections idle longer than this are closed, so slow clients cannot pin resources.
     public var idleTimeoutSeconds: Int64
     /// Open HTTP connections at most (shared with other servers through `ConnectionCap`).

@@ -50,8 +50,36 @@ extension SessionManager {
         metrics.motionDetected()
         let sink = config.motionSink
         let bbox = event.box.map { (x: $0.x, y: $0.y, w: $0.w, h: $0.h) }
-        Task.detached {
+        let threshold = config.frameAnalysis.motion?.threshold ?? event.score
+        Task.detached { [self] in
             await sink.motionDetected(sessionId: sessionId, at: event.date, score: event.score, bbox: bbox)
+            await storeMotion(event, sessionId: sessionId, threshold: threshold)
+        }
+    }
+
+    /// Keeps a motion event as a `motion` detection, so the timeline and the search show it with no outside
+    /// detector. Its id comes from its time, so a retry after an outage stores it once; the retries stop
+    /// after about a minute and a half (a detector outside would retry the same way).
+    nonisolated func storeMotion(_ event: MotionEvent, sessionId: String, threshold: Double) async {
+        guard detectionRepository != nil else { return }
+        let millis = Int64((event.date.timeIntervalSince1970 * 1000).rounded())
+        // The score at the threshold reads 0.5 and twice the threshold or more reads 1.
+        let confidence = min(1, max(0, event.score / max(threshold, 1e-6) / 2))
+        let item = DetectionInput(
+            id: "motion-\(millis)", time: .ts(event.date), label: "motion", confidence: confidence,
+            bbox: event.box.map { BoundingBox(x: $0.x, y: $0.y, w: $0.w, h: $0.h) },
+            attributesJSON: "{\"score\":\(event.score)}")
+        for attempt in 0..<18 {
+            do {
+                _ = try await recordDetections(sessionId: sessionId, items: [item])
+                return
+            } catch where error.kind == .unavailable && attempt < 17 {
+                try? await Task.sleep(for: .seconds(5))
+            } catch {
+                logger.warning("motion detection not stored", metadata: [
+                    "session_id": "\(sessionId)", "error": "\(error)"])
+                return
+            }
         }
     }
 

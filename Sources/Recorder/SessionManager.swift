@@ -12,6 +12,7 @@ public actor SessionManager {
     let logger: Logger
     let metrics: RecorderMetrics
     let ingestMetrics = IngestMetrics()
+    let detectionMetrics = DetectionMetrics()
     var live: [String: LiveRecording] = [:]
     /// Slots and devices promised to starts that are still between their checks and their pipeline.
     var reservedSlots = 0

@@ -48,6 +48,8 @@ public enum Defaults {
     public static let requestIdleTimeoutSec = 60
     /// Largest request body the API reads (contract §5).
     public static let maxBodyBytes = 64 * 1024
+    /// Largest body of `POST /sessions/{id}/detections` (contract §11).
+    public static let maxDetectionBodyBytes = 1024 * 1024
 
     // Ingest (contract §9).
     public static let reconnectGraceSec = 5.0

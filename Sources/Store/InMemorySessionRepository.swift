@@ -7,6 +7,8 @@ public actor InMemorySessionRepository: SessionRepository {
     private var healthy = true
     /// The segment index: rows by session, then seq (`InMemorySessionRepository+Segments.swift`).
     var segmentRows: [String: [Int: Segment]] = [:]
+    /// Detections by session, then id (`InMemorySessionRepository+Detections.swift`).
+    var detectionRows: [String: [String: Detection]] = [:]
 
     public init(sessions: [Session] = []) {
         var rows: [String: Session] = [:]
@@ -69,6 +71,7 @@ public actor InMemorySessionRepository: SessionRepository {
     public func delete(_ sessionId: String) throws -> Bool {
         try rejectNUL([sessionId], statement: "delete_session")
         segmentRows[sessionId] = nil  // ON DELETE CASCADE
+        detectionRows[sessionId] = nil
         return rows.removeValue(forKey: sessionId) != nil
     }
 

@@ -181,5 +181,30 @@ extension Migration {
 
             SELECT segment_spans_rebuild(session_id) FROM (SELECT DISTINCT session_id FROM segments) s;
             """),
+        // Round 4: detections (contract §11). `device_id` is copied from the session at insert, as for
+        // segments, so device searches are index range scans without a join. Ids are unique per
+        // session (the client's idempotency key); every search orders by (ts, id, session_id).
+        Migration(version: 4, name: "create_detections", sql: """
+            CREATE TABLE detections (
+                session_id text COLLATE "C" NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+                id text COLLATE "C" NOT NULL,
+                device_id text NOT NULL,
+                ts timestamptz NOT NULL,
+                offset_sec double precision NOT NULL,
+                label text NOT NULL,
+                confidence double precision NOT NULL,
+                bbox_x double precision,
+                bbox_y double precision,
+                bbox_w double precision,
+                bbox_h double precision,
+                attributes jsonb NOT NULL DEFAULT '{}',
+                PRIMARY KEY (session_id, id)
+            );
+            CREATE INDEX detections_session_ts_idx ON detections (session_id, ts, id);
+            CREATE INDEX detections_device_label_ts_idx ON detections (device_id, label, ts);
+            CREATE INDEX detections_device_ts_idx ON detections (device_id, ts);
+            CREATE INDEX detections_label_ts_idx ON detections (label, ts);
+            CREATE INDEX detections_ts_idx ON detections (ts);
+            """),
     ]
 }

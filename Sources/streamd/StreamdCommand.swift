@@ -5,7 +5,7 @@ struct StreamdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streamd",
         abstract: "Records video sessions (camera or test pattern) as HLS and serves them.",
-        subcommands: [Serve.self, Record.self, Sessions.self, Nodes.self, Migrate.self, CheckConfig.self],
+        subcommands: [Serve.self, Record.self, Sessions.self, Detections.self, Nodes.self, Migrate.self, CheckConfig.self],
         defaultSubcommand: Serve.self)
 }
 

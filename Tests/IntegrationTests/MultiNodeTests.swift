@@ -15,6 +15,9 @@ struct MultiNodeTests {
             try await ServiceDaemon.with(storage: storageA, config: Self.config, environment: ["STREAMD_NODE_ID": "node-a"]) { a in
                 try await ServiceDaemon.with(storage: storageB, config: Self.config, environment: ["STREAMD_NODE_ID": "node-b"]) { b in
                     try await Self.checkNodes(a, b)
+                    let listing = try await ChildProcess.run(ServiceTestEnvironment.binary ?? "", ["nodes", "--server", b.baseURL])
+                    #expect(listing.status == 0 && listing.output.contains("node-a") && listing.output.contains(a.baseURL),
+                            "streamd nodes: \(listing.combined)")
                     let idA = try await Self.recordedSession(on: a, deviceId: "dev-a")
                     let idB = try await b.startTestPattern(extra: #","deviceId":"dev-b""#)
                     try await b.waitForSegments(idB, atLeast: 1)

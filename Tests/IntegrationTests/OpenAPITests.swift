@@ -37,7 +37,9 @@ struct OpenAPITests {
         let manager = SessionManager(
             config: RecorderConfig(dataDirectory: dataDirectory), repository: InMemorySessionRepository(),
             logger: Logger(label: "openapi-test"))
-        let router = buildRouter(manager: manager, config: HTTPConfig(), registry: PrometheusCollectorRegistry())
+        // With the fleet every daemon has (`GET /nodes`).
+        let fleet = FleetDirectory(nodeId: "openapi", publicURL: "http://127.0.0.1:8080", repository: InMemoryNodeRepository())
+        let router = buildRouter(manager: manager, config: HTTPConfig(), registry: PrometheusCollectorRegistry(), fleet: fleet)
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         // The router's `{id}`/`{sessionId}` names are the document's.
         #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")

@@ -7,11 +7,11 @@ import Testing
 
 @Suite("retention by age and size")
 struct RetentionTests {
-    func endedSession(_ id: String, ageSeconds: Double, bytes: Int, fixture: RecorderFixture) async throws {
+    func endedSession(_ id: String, ageSeconds: Double, bytes: Int, node: String = "test-node", fixture: RecorderFixture) async throws {
         let created = Date(timeIntervalSinceNow: -ageSeconds)
         let session = Session(
             sessionId: id, deviceId: "cam", streamPath: id, status: .completed, source: "testsrc",
-            playlistUrl: "http://test.local/\(id)/index.m3u8", bytes: Int64(bytes), node: "test-node",
+            playlistUrl: "http://test.local/\(id)/index.m3u8", bytes: Int64(bytes), node: node,
             createdAt: Date(timeIntervalSince1970: (created.timeIntervalSince1970 * 1000).rounded() / 1000), updatedAt: created)
         try await fixture.repository.create(session)
         if bytes > 0 {
@@ -49,6 +49,21 @@ struct RetentionTests {
             #expect(FileManager.default.fileExists(atPath: fixture.directory("ret-live").path))
             #expect(try await fixture.manager.session("ret-live")?.status == .recording)
             _ = try await fixture.manager.close("ret-live")
+        }
+    }
+
+    /// Several nodes share the database (§12): another node's rows have no files here and are never
+    /// this node's to delete or "repair", however old or large.
+    @Test(arguments: RepositoryKind.available)
+    func otherNodesSessionsAreNeverRetiredHere(kind: RepositoryKind) async throws {
+        try await RecorderFixture.with(kind) { fixture in
+            let day = 86_400.0
+            try await endedSession("ret-own", ageSeconds: 10 * day, bytes: 1000, fixture: fixture)
+            try await endedSession("ret-other", ageSeconds: 10 * day, bytes: 0, node: "other-node", fixture: fixture)
+            let report = try await fixture.manager.applyRetention(RetentionPolicy(maxAgeSec: 7 * day, maxTotalBytes: 0))
+            #expect(report.deleted == ["ret-own"])
+            #expect(report.repaired == [])
+            #expect(try await fixture.repository.get("ret-other") != nil)
         }
     }
 }

@@ -17,8 +17,13 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     init(_ error: RecorderError) {
-        self.init(Self.status(of: error.kind), code: error.code, error.message)
+        // A dependency that is down comes back: tell clients (a detector's retry loop) when to try again.
+        let headers: HTTPFields = error.kind == .unavailable ? [.retryAfter: String(Self.retryAfterSeconds)] : [:]
+        self.init(Self.status(of: error.kind), code: error.code, error.message, headers: headers)
     }
+
+    /// `Retry-After` on 503s for a dependency that is down (the database).
+    static let retryAfterSeconds = 5
 
     /// The contract's status for each kind of refusal (§5); the only place that knows it.
     static func status(of kind: RecorderError.Kind) -> HTTPResponse.Status {

@@ -28,7 +28,9 @@ struct ArchiveController<Context: RequestContext>: Sendable {
         let deviceId = try Self.deviceId(context)
         let window = try ArchiveWindow.parse(request.uri.queryParameters)
         let spans = try await manager.deviceSpans(deviceId, from: window.from, to: window.to)
-        return try SessionController<Context>.json(TimelineJSON(deviceId: deviceId, window: window, spans: spans))
+        let detections = try await manager.detections(DetectionQuery(
+            deviceId: deviceId, from: window.from, to: window.to, limit: TimelineJSON.maxDetections, order: .oldestFirst))
+        return try SessionController<Context>.json(TimelineJSON(deviceId: deviceId, window: window, spans: spans, detections: detections))
     }
 
     /// A device id as sessions store it: 1 to 128 characters, no NUL.

@@ -63,8 +63,19 @@ struct TimelineJSON: Encodable {
         enum CodingKeys: String, CodingKey { case start, end, sessionId = "session_id" }
     }
 
-    /// Filled once detections exist (§11); always an array.
-    struct Detection: Encodable {}
+    /// The window's first detections of the device (§10), oldest first; at most `maxDetections`.
+    struct Detection: Encodable {
+        let ts: String
+        let label: String
+        let confidence: Double
+        let sessionId: String
+
+        enum CodingKeys: String, CodingKey { case ts, label, confidence, sessionId = "session_id" }
+    }
+
+    /// A timeline draws markers, not a list: a window with more detections shows its first ones
+    /// (`GET /detections` pages through them all).
+    static let maxDetections = 1000
 
     let deviceId: String
     let from: String
@@ -74,13 +85,15 @@ struct TimelineJSON: Encodable {
 
     enum CodingKeys: String, CodingKey { case deviceId = "device_id", from, to, spans, detections }
 
-    init(deviceId: String, window: ArchiveWindow, spans: [DeviceTimeline.Span]) {
+    init(deviceId: String, window: ArchiveWindow, spans: [DeviceTimeline.Span], detections: [Sessions.Detection] = []) {
         self.deviceId = deviceId
         from = window.from.iso8601Milliseconds
         to = window.to.iso8601Milliseconds
         self.spans = spans.map {
             Span(start: $0.start.iso8601Milliseconds, end: $0.end.iso8601Milliseconds, sessionId: $0.sessionId)
         }
-        detections = []
+        self.detections = detections.map {
+            Detection(ts: $0.ts.iso8601Milliseconds, label: $0.label, confidence: $0.confidence, sessionId: $0.sessionId)
+        }
     }
 }

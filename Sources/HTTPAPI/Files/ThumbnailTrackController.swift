@@ -27,7 +27,7 @@ struct ThumbnailTrackController<Context: RequestContext>: Sendable {
                            "Session \(id) has no thumbnails yet: they appear with its first picture, unless media.thumbnail_interval_sec is 0.")
         }
         let headers: HTTPFields = [
-            .contentType: "text/vtt; charset=utf-8", .cacheControl: "no-cache", .contentLength: String(info.st_size),
+            .contentType: "text/vtt", .cacheControl: "no-cache", .contentLength: String(info.st_size),
         ]
         if request.method == .head { return Response(status: .ok, headers: headers) }
         return Response(status: .ok, headers: headers, body: try await fileIO.loadFile(path: path, context: context))

@@ -4,9 +4,12 @@ import Foundation
 /// stream. Built by the recorder from the segment index or a playlist; remuxed by `MP4Export`.
 public struct ExportPlan: Sendable, Equatable {
     public var inputs: [ExportInput]
+    /// Seconds of media the inputs hold (before trims): sizes the space reserved for `moov`.
+    public var mediaSeconds: Double
 
-    public init(inputs: [ExportInput]) {
+    public init(inputs: [ExportInput], mediaSeconds: Double = 0) {
         self.inputs = inputs
+        self.mediaSeconds = mediaSeconds
     }
 
     /// At most this many segment files are opened at once (the concat protocol opens them all).
@@ -32,7 +35,7 @@ public struct ExportPlan: Sendable, Equatable {
                     continuesPrevious: chunkIndex > 0))
             }
         }
-        return ExportPlan(inputs: inputs)
+        return ExportPlan(inputs: inputs, mediaSeconds: runs.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.durationSec } })
     }
 }
 

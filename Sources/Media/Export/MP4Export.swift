@@ -31,8 +31,19 @@ public enum MP4Export {
     public static func posixErrno(of error: any Error) -> Int32? { Media.posixErrno(of: error) }
 
     /// Writes `plan` to `path` on the calling thread.
+    /// `moov` goes first without a second pass: space for it is reserved at the start (sized from
+    /// the plan's duration, a `free` box keeps the rest). Only when that estimate is short is the
+    /// file written again with `+faststart`, which moves `moov` forward by rewriting the whole file.
     public static func writeBlocking(_ plan: ExportPlan, to path: String) throws -> ExportSummary {
-        let remuxer = try MP4Remuxer(path: path)
+        do {
+            return try write(plan, to: path, reservingMoovFor: plan.mediaSeconds > 0 ? plan.mediaSeconds : nil)
+        } catch let error as LibAVError where MP4Remuxer.isReservedMoovTooSmall(error) {
+            return try write(plan, to: path, reservingMoovFor: nil)
+        }
+    }
+
+    private static func write(_ plan: ExportPlan, to path: String, reservingMoovFor seconds: Double?) throws -> ExportSummary {
+        let remuxer = try MP4Remuxer(path: path, reserveMoovForSeconds: seconds)
         for input in plan.inputs { try remuxer.append(input) }
         return try remuxer.finish()
     }

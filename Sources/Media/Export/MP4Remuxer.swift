@@ -26,8 +26,27 @@ final class MP4Remuxer {
     private var videoPackets = 0
     private var audioPackets = 0
 
-    init(path: String) throws {
+    /// Seconds of media to reserve `moov` space for; nil: `+faststart` (a second pass).
+    private let reserveMoovForSeconds: Double?
+
+    init(path: String, reserveMoovForSeconds: Double? = nil) throws {
         output = try OutputFormatContext(formatName: "mp4", path: path)
+        self.reserveMoovForSeconds = reserveMoovForSeconds
+    }
+
+    /// The mp4 muxer's trailer fails with EINVAL when the reserved space cannot hold `moov`.
+    static func isReservedMoovTooSmall(_ error: LibAVError) -> Bool {
+        if case let .call(call, code, _, _) = error { return call == "av_write_trailer" && code == .invalidArgument }
+        return false
+    }
+
+    /// Bytes of `moov` for `seconds` of these streams, generously: per video frame its size, a
+    /// timestamp delta, a composition offset, a sync entry and a 64-bit chunk offset (32 bytes);
+    /// per AAC frame 16; a quarter more frames than the stated rates, and 16 KiB of boxes.
+    static func moovReserve(seconds: Double, video: StreamInfo, audio: StreamInfo?) -> Int {
+        let fps = video.averageFrameRate.isValid ? max(1, video.averageFrameRate.doubleValue) : 60
+        let audioFrames = audio.map { Double(max(8000, $0.parameters.sampleRate)) / 1024 } ?? 0
+        return 16_384 + Int((seconds * 1.25 * (fps * 32 + audioFrames * 16)).rounded(.up))
     }
 
     func append(_ input: ExportInput) throws {
@@ -144,7 +163,11 @@ final class MP4Remuxer {
         let frameRate = inVideo.averageFrameRate.isValid ? inVideo.averageFrameRate : nil
         let videoIndex = try output.addStream(copying: inVideo.parameters, timeBase: inVideo.timeBase, frameRate: frameRate)
         let audioIndex = try inAudio.map { try output.addStream(copying: $0.parameters, timeBase: $0.timeBase) }
-        try output.writeHeader(options: [("movflags", "+faststart")])
+        if let seconds = reserveMoovForSeconds {
+            try output.writeHeader(options: [("moov_size", String(Self.moovReserve(seconds: seconds, video: inVideo, audio: inAudio)))])
+        } else {
+            try output.writeHeader(options: [("movflags", "+faststart")])
+        }
         video = Track(index: videoIndex, timeBase: try output.timeBase(ofStream: videoIndex), signature: videoSignature)
         if let audioIndex, let audioSignature {
             audio = Track(index: audioIndex, timeBase: try output.timeBase(ofStream: audioIndex), signature: audioSignature)

@@ -38,6 +38,7 @@ public enum PlaylistRecovery {
         case .unreadable(let error):
             throw error
         }
+        ThumbnailTrackRecovery.finalize(directory: directory, mediaDuration: playlist.mediaDuration, logger: logger)
         var bytes: Int64 = playlist.segments.reduce(0) { $0 + FileSystem.fileSize($1.uri, in: directory) }
         if let initURI = playlist.initSegmentURI { bytes += FileSystem.fileSize(initURI, in: directory) }
         return PipelineStats(mediaDurationSec: playlist.mediaDuration, segmentCount: playlist.segments.count, bytes: bytes)

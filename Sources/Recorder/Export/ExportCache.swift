@@ -29,10 +29,16 @@ public actor ExportCache {
     private var loaded = false
     /// Remuxes started since this cache was made (tests count single-flight with it).
     public private(set) var remuxCount = 0
+    /// Remuxes running at once at most: each reads and writes at disk speed, so more only share the
+    /// disk and hold more threads; the rest wait their turn in order.
+    public nonisolated let maxConcurrentRemuxes: Int
+    private var runningRemuxes = 0
+    private var waitingRemuxes: [CheckedContinuation<Void, Never>] = []
 
-    public init(directory: URL, capacityBytes: Int64) {
+    public init(directory: URL, capacityBytes: Int64, maxConcurrentRemuxes: Int = 2) {
         self.directory = directory
         self.capacityBytes = capacityBytes
+        self.maxConcurrentRemuxes = max(1, maxConcurrentRemuxes)
     }
 
     public var totalBytes: Int64 { entries.values.reduce(0) { $0 + $1.bytes } }
@@ -86,9 +92,12 @@ public actor ExportCache {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent(".\(key).\(UUID().uuidString).tmp").path
         remuxCount += 1
+        await acquireRemuxSlot()
         do {
             try await make(temporary)
+            releaseRemuxSlot()
         } catch {
+            releaseRemuxSlot()
             unlink(temporary)
             throw error
         }
@@ -103,6 +112,23 @@ public actor ExportCache {
         entries[key] = Entry(bytes: Int64(info.st_size), lastUsed: useClock, sessions: sessions)
         evict(keeping: key)
         return ExportFile(path: final, key: key, bytes: Int64(info.st_size))
+    }
+
+    private func acquireRemuxSlot() async {
+        if runningRemuxes < maxConcurrentRemuxes {
+            runningRemuxes += 1
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in waitingRemuxes.append(continuation) }
+    }
+
+    /// Hands the slot to the next waiter, or frees it.
+    private func releaseRemuxSlot() {
+        if waitingRemuxes.isEmpty {
+            runningRemuxes -= 1
+        } else {
+            waitingRemuxes.removeFirst().resume()
+        }
     }
 
     /// Least recently used first, until the total fits (never `keeping`, the one just asked for).

@@ -63,6 +63,26 @@ struct StreamdClient: Sendable {
         return try await send("GET", path: "/sessions", query: query)
     }
 
+    /// `GET /sessions/{id}/detections` when `session` is given, else `GET /detections`.
+    func detections(
+        session: String?, label: String?, deviceId: String?, from: String?, to: String?, minConfidence: Double?,
+        limit: Int?, cursor: String?
+    ) async throws(ClientError) -> DetectionPage {
+        var query: [URLQueryItem] = []
+        if let label { query.append(URLQueryItem(name: "label", value: label)) }
+        if let deviceId { query.append(URLQueryItem(name: "deviceId", value: deviceId)) }
+        if let from { query.append(URLQueryItem(name: "from", value: from)) }
+        if let to { query.append(URLQueryItem(name: "to", value: to)) }
+        if let minConfidence { query.append(URLQueryItem(name: "minConfidence", value: String(minConfidence))) }
+        if let limit { query.append(URLQueryItem(name: "limit", value: String(limit))) }
+        if let session {
+            if let cursor { query.append(URLQueryItem(name: "after", value: cursor)) }
+            return try await send("GET", path: "/sessions/\(session)/detections", query: query)
+        }
+        if let cursor { query.append(URLQueryItem(name: "before", value: cursor)) }
+        return try await send("GET", path: "/detections", query: query)
+    }
+
     private func send<Answer: Decodable>(
         _ method: String, path: String, query: [URLQueryItem] = [], body: Data? = nil,
         expecting accepted: Set<Int> = [200], timeout: TimeInterval = 30

@@ -12,7 +12,7 @@ struct NodeTakenError: Error, CustomStringConvertible {
     let holder: String
 
     var description: String {
-        "node_id \"\(nodeId)\" is already held by another running streamd on this database (\(holder)); give each node its own node_id (STREAMD_NODE_ID) or stop the other daemon"
+        "node_id \"\(nodeId)\" is already held by another running streamd on this database: \(holder); give each node its own node_id (STREAMD_NODE_ID) or stop the other daemon"
     }
 }
 

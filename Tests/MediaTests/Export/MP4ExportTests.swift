@@ -85,3 +85,39 @@ struct MP4ExportTests {
         }
     }
 }
+
+extension MP4ExportTests {
+    /// `moov` goes before `mdat` with space reserved from the plan's duration, and when that
+    /// estimate is short the export is written again with `+faststart`.
+    @Test func moovPrecedesMdatWithAReserveOrAfterTheFallback() throws {
+        let directory = try TemporaryDirectory()
+        let segments = try segmentsWithAudio(in: directory.url)
+        let run = ExportRun(initSegment: nil, segments: segments.map { ExportRun.Piece(path: $0, durationSec: 2) })
+        var plan = ExportPlan.of(runs: [run], startSec: nil, endSec: nil)
+        #expect(plan.mediaSeconds == 6)
+        for seconds in [plan.mediaSeconds, 0.01] {  // 0.01 s: a reserve far too small
+            plan.mediaSeconds = seconds
+            let output = directory.url.appendingPathComponent("moov-\(seconds).mp4")
+            let summary = try MP4Export.writeBlocking(plan, to: output.path)
+            let boxes = Self.topLevelBoxes(Array(try Data(contentsOf: output)))
+            let moov = try #require(boxes.firstIndex(of: "moov")), mdat = try #require(boxes.firstIndex(of: "mdat"))
+            #expect(moov < mdat, "\(boxes)")
+            #expect(abs(summary.mediaSeconds - 6) < 0.1)
+            #expect(abs((try streamDurations(output.path)["video"] ?? 0) - 6) < 0.1)
+        }
+    }
+
+    static func topLevelBoxes(_ bytes: [UInt8]) -> [String] {
+        var types: [String] = []
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            var size = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            types.append(String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self))
+            if size == 1, offset + 16 <= bytes.count { size = bytes[offset + 8..<offset + 16].reduce(0) { $0 << 8 | Int($1) } }
+            if size == 0 { size = bytes.count - offset }
+            guard size >= 8 else { break }
+            offset += size
+        }
+        return types
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StreamdTestSupport
 @testable import Media
 
 @Suite("Thumbnail sheet layout and track")
@@ -71,5 +72,26 @@ struct ThumbnailLayoutTests {
         #expect(text.contains("00:00:20.000 --> 00:00:20.200\n/s2/thumbnails-1.jpg#xywh=0,0,160,120"))
         #expect(text.hasSuffix("00:00:29.800 --> 00:00:30.000\n/s2/thumbnails-1.jpg#xywh=1440,480,160,120\n"))
         #expect(ThumbnailTrackFile.timestamp(360_000.5) == "100:00:00.500")
+    }
+}
+
+@Suite("Thumbnail track after a crash")
+struct ThumbnailTrackRecoveryTests {
+    @Test("a live track is brought to ceil(duration / interval) cues for the recovered playlist, idempotently")
+    func recovers() throws {
+        let temp = try TemporaryDirectory()
+        let file = ThumbnailTrackFile(sessionId: "crashed", interval: 10, layout: .init(pictureWidth: 1280, height: 720))
+        let url = temp.url.appendingPathComponent("thumbnails.vtt")
+        // Tiles for slots 0-2 were written; the recovered playlist lists 34.5 s.
+        try file.render(slotTiles: [0, 1, 2], mediaDuration: nil).write(to: url, atomically: true, encoding: .utf8)
+        ThumbnailTrackRecovery.finalize(directory: temp.url, mediaDuration: 34.5, logger: nil)
+        let recovered = try String(contentsOf: url, encoding: .utf8)
+        #expect(recovered == file.render(slotTiles: [0, 1, 2], mediaDuration: 34.5))
+        #expect(recovered.components(separatedBy: "-->").count - 1 == 4)
+        ThumbnailTrackRecovery.finalize(directory: temp.url, mediaDuration: 34.5, logger: nil)
+        #expect(try String(contentsOf: url, encoding: .utf8) == recovered)
+        // A torn last segment dropped: fewer cues.
+        ThumbnailTrackRecovery.finalize(directory: temp.url, mediaDuration: 12, logger: nil)
+        #expect(try String(contentsOf: url, encoding: .utf8) == file.render(slotTiles: [0, 1], mediaDuration: 12))
     }
 }
