@@ -42,7 +42,9 @@ func buildRouter(
         NodeController(fleet: fleet).addRoutes(to: router)
     }
 
-    StaticController(rtspPublishBase: config.rtspPublishBase, fleet: fleet).addRoutes(to: router)
+    StaticController(
+        rtspPublishBase: config.rtspPublishBase, nodeId: manager.config.nodeId, fleet: fleet,
+        peerOrigins: config.corsAllowWriteOrigins).addRoutes(to: router)
     HealthController(manager: manager).addRoutes(to: router)
     MetricsController(manager: manager, registry: registry).addRoutes(to: router)
     SessionController(manager: manager, maxBodyBytes: config.maxBodyBytes).addRoutes(to: router)
