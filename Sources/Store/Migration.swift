@@ -75,6 +75,31 @@ extension Migration {
             -- INCLUDE: a timeline reads only these, so a day of a device is an index-only scan.
             CREATE INDEX segments_device_time_idx ON segments (device_id, starts_at) INCLUDE (duration_sec, session_id, seq);
             """),
+        // Round 4: detections (contract §11). `device_id` is copied from the session at insert, as for
+        // segments, so device searches are index range scans without a join. Ids are unique per
+        // session (the client's idempotency key); every search orders by (ts, id, session_id).
+        Migration(version: 4, name: "create_detections", sql: """
+            CREATE TABLE detections (
+                session_id text COLLATE "C" NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+                id text COLLATE "C" NOT NULL,
+                device_id text NOT NULL,
+                ts timestamptz NOT NULL,
+                offset_sec double precision NOT NULL,
+                label text NOT NULL,
+                confidence double precision NOT NULL,
+                bbox_x double precision,
+                bbox_y double precision,
+                bbox_w double precision,
+                bbox_h double precision,
+                attributes jsonb NOT NULL DEFAULT '{}',
+                PRIMARY KEY (session_id, id)
+            );
+            CREATE INDEX detections_session_ts_idx ON detections (session_id, ts, id);
+            CREATE INDEX detections_device_label_ts_idx ON detections (device_id, label, ts);
+            CREATE INDEX detections_device_ts_idx ON detections (device_id, ts);
+            CREATE INDEX detections_label_ts_idx ON detections (label, ts);
+            CREATE INDEX detections_ts_idx ON detections (ts);
+            """),
         // Several nodes on one database (§12): each node's heartbeat, so any node can say who is
         // alive and where another node's recordings are served (`public_url`).
         Migration(version: 5, name: "create_nodes", sql: """
@@ -180,31 +205,6 @@ extension Migration {
                 REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION segment_spans_on_delete();
 
             SELECT segment_spans_rebuild(session_id) FROM (SELECT DISTINCT session_id FROM segments) s;
-            """),
-        // Round 4: detections (contract §11). `device_id` is copied from the session at insert, as for
-        // segments, so device searches are index range scans without a join. Ids are unique per
-        // session (the client's idempotency key); every search orders by (ts, id, session_id).
-        Migration(version: 4, name: "create_detections", sql: """
-            CREATE TABLE detections (
-                session_id text COLLATE "C" NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
-                id text COLLATE "C" NOT NULL,
-                device_id text NOT NULL,
-                ts timestamptz NOT NULL,
-                offset_sec double precision NOT NULL,
-                label text NOT NULL,
-                confidence double precision NOT NULL,
-                bbox_x double precision,
-                bbox_y double precision,
-                bbox_w double precision,
-                bbox_h double precision,
-                attributes jsonb NOT NULL DEFAULT '{}',
-                PRIMARY KEY (session_id, id)
-            );
-            CREATE INDEX detections_session_ts_idx ON detections (session_id, ts, id);
-            CREATE INDEX detections_device_label_ts_idx ON detections (device_id, label, ts);
-            CREATE INDEX detections_device_ts_idx ON detections (device_id, ts);
-            CREATE INDEX detections_label_ts_idx ON detections (label, ts);
-            CREATE INDEX detections_ts_idx ON detections (ts);
             """),
     ]
 }

@@ -80,7 +80,8 @@ struct DetectionTests {
                 try await Self.offsetAndPlayback(daemon, storage, recorded)
 
                 let metrics = try await Curl.request("GET", daemon.baseURL + "/metrics")
-                #expect(metrics.body.contains(#"streamd_detections_total{label="person"} 500"#), "\(metrics.body.split(separator: "\n").filter { $0.contains("detections") })")
+                // Every series also carries the node's label (§12).
+                #expect(metrics.body.split(separator: "\n").contains { $0.hasPrefix(#"streamd_detections_total{label="person","#) && $0.hasSuffix(" 500") }, "\(metrics.body.split(separator: "\n").filter { $0.contains("detections") })")
 
                 // The CLI lists them from the running daemon.
                 let binary = try #require(ServiceTestEnvironment.binary)

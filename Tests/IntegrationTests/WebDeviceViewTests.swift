@@ -268,7 +268,8 @@ struct WebDeviceViewTests {
                         timeout: 45)
                     let state = try #require(player.value as? [String: Any])
                     #expect(player.ok && state["error"] == nil, "A's page did not play B's session: \(state)")
-                    #expect(state["src"] as? String == "\(b.baseURL)/\(id)/index.m3u8", "played from \(state["src"] ?? "nil")")
+                    // A live session plays its sliding window (`live.m3u8`), from the owner all the same.
+                    #expect(state["src"] as? String == "\(b.baseURL)/\(id)/live.m3u8", "played from \(state["src"] ?? "nil")")
 
                     let stop = """
                         (() => {
