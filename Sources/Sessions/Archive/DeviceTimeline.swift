@@ -56,24 +56,19 @@ public enum DeviceTimeline {
 
     /// The recorded intervals of `followed` segments, merged where they touch within one session.
     public static func spans(_ segments: [Segment]) -> [Span] {
-        var spans: [Span] = []
-        for segment in followed(segments) {
-            if var last = spans.last, last.sessionId == segment.sessionId,
-               segment.startsAt.timeIntervalSince(last.end) <= touchingGapSec {
-                last.end = max(last.end, segment.endsAt)
-                spans[spans.count - 1] = last
-            } else {
-                spans.append(Span(start: segment.startsAt, end: segment.endsAt, sessionId: segment.sessionId))
-            }
-        }
-        return spans
+        merged(followed(segments))
     }
 
     /// Segments in time order merged into spans while consecutive ones belong to one session and
     /// touch: what `deviceSpans` returns (the SQL computes the same in the database).
     public static func islands(_ segments: [Segment]) -> [Span] {
+        merged(segments.sorted { $0.startsAt != $1.startsAt ? $0.startsAt < $1.startsAt : $0.sessionId < $1.sessionId })
+    }
+
+    /// Segments already in order, one span per run of consecutive segments of one session that touch.
+    private static func merged(_ ordered: some Sequence<Segment>) -> [Span] {
         var spans: [Span] = []
-        for segment in segments.sorted(by: { $0.startsAt != $1.startsAt ? $0.startsAt < $1.startsAt : $0.sessionId < $1.sessionId }) {
+        for segment in ordered {
             if var last = spans.last, last.sessionId == segment.sessionId,
                segment.startsAt.timeIntervalSince(last.end) <= touchingGapSec {
                 last.end = max(last.end, segment.endsAt)
