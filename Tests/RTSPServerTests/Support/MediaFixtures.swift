@@ -31,7 +31,26 @@ enum MediaFixtures {
         try await make(name: "h264aac", video: ["-c:v", "libx264", "-g", "30", "-pix_fmt", "yuv420p"], videoFormat: "h264", audio: true)
     }
 
+    /// Tests run in parallel and several ask for the same encode at once: the first call makes it and
+    /// the others wait on that one, instead of reading a file another call is still writing.
+    private actor Made {
+        var encodes: [String: Task<Encode, Error>] = [:]
+
+        func encode(_ name: String, _ body: @escaping @Sendable () async throws -> Encode) async throws -> Encode {
+            if let task = encodes[name] { return try await task.value }
+            let task = Task { try await body() }
+            encodes[name] = task
+            return try await task.value
+        }
+    }
+
+    private static let made = Made()
+
     private static func make(name: String, video: [String], videoFormat: String, audio: Bool) async throws -> Encode {
+        try await made.encode(name) { try await makeOnce(name: name, video: video, videoFormat: videoFormat, audio: audio) }
+    }
+
+    private static func makeOnce(name: String, video: [String], videoFormat: String, audio: Bool) async throws -> Encode {
         let container = directory.appendingPathComponent("\(name).mp4")
         let elementary = directory.appendingPathComponent("\(name).\(videoFormat)")
         let adts = audio ? directory.appendingPathComponent("\(name).aac") : nil
