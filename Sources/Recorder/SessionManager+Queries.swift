@@ -73,6 +73,7 @@ extension SessionManager {
         }
         await journal.recordDelete(sessionId)
         await exports.drop(sessionId: sessionId)
+        mediaClocks.forget(sessionId)
         metrics.sessionDeleted()
         logger.info("session deleted", metadata: ["session_id": "\(sessionId)"])
     }

@@ -13,6 +13,7 @@ public actor SessionManager {
     let metrics: RecorderMetrics
     let ingestMetrics = IngestMetrics()
     let detectionMetrics = DetectionMetrics()
+    let mediaClocks = MediaClockCache()
     var live: [String: LiveRecording] = [:]
     /// Slots and devices promised to starts that are still between their checks and their pipeline.
     var reservedSlots = 0

@@ -9,20 +9,23 @@ enum DetectionRow {
         bbox_x, bbox_y, bbox_w, bbox_h, attributes::text AS attributes
         """
 
-    /// One statement per batch: arrays in, in order (WITH ORDINALITY, so the first of two equal ids
-    /// wins), `device_id` from the session row (a session without a row inserts nothing), existing
-    /// ids skipped; answers how many went in per label.
+    /// One statement per batch of one session: arrays in, in order (WITH ORDINALITY, so the first of
+    /// two equal ids wins), `device_id` from the session row, which the statement locks once
+    /// (FOR KEY SHARE: a delete of the session waits, then its trigger removes these rows too; a
+    /// session without a row inserts nothing); existing ids skipped; answers how many went in per label.
     static let insert = """
-        WITH inserted AS (
+        WITH owner AS (
+            SELECT session_id, device_id FROM sessions WHERE session_id = $1 FOR KEY SHARE
+        ), inserted AS (
             INSERT INTO detections (session_id, id, device_id, ts, offset_sec, label, confidence,
                                     bbox_x, bbox_y, bbox_w, bbox_h, attributes)
-            SELECT s.session_id, u.id, s.device_id, 'epoch'::timestamptz + u.ts_ms * interval '1 millisecond',
+            SELECT o.session_id, u.id, o.device_id, 'epoch'::timestamptz + u.ts_ms * interval '1 millisecond',
                    u.offset_sec, u.label, u.confidence, u.x, u.y, u.w, u.h, u.attributes::jsonb
-            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[], $5::text[], $6::double precision[],
+            FROM owner o,
+                 unnest($2::text[], $3::bigint[], $4::double precision[], $5::text[], $6::double precision[],
                         $7::double precision[], $8::double precision[], $9::double precision[], $10::double precision[],
                         $11::text[]) WITH ORDINALITY
-                 AS u (session_id, id, ts_ms, offset_sec, label, confidence, x, y, w, h, attributes, n)
-            JOIN sessions s ON s.session_id = u.session_id
+                 AS u (id, ts_ms, offset_sec, label, confidence, x, y, w, h, attributes, n)
             ORDER BY u.n
             ON CONFLICT (session_id, id) DO NOTHING
             RETURNING label
@@ -58,20 +61,33 @@ enum DetectionRow {
         ]
     }
 
-    static func parameters(_ detections: [Detection]) -> [String?] {
-        func numbers(_ value: (Detection) -> Double?) -> String {
-            SegmentRow.array(detections.map { value($0).map { "\($0)" } ?? "NULL" })
+    /// The parameters of `insert` for detections of one session.
+    static func parameters(sessionId: String, _ detections: [Detection]) -> [String?] {
+        var ids = ArrayLiteral(capacity: detections.count * 16)
+        var times = ArrayLiteral(capacity: detections.count * 14)
+        var offsets = ArrayLiteral(capacity: detections.count * 8)
+        var labels = ArrayLiteral(capacity: detections.count * 10)
+        var confidences = ArrayLiteral(capacity: detections.count * 6)
+        var boxes = (0..<4).map { _ in ArrayLiteral(capacity: detections.count * 6) }
+        var attributes = ArrayLiteral(capacity: detections.count * 24)
+        for detection in detections {
+            ids.append(quoting: detection.id)
+            times.append(number: detection.ts.epochMilliseconds)
+            offsets.append(number: detection.offsetSec)
+            labels.append(quoting: detection.label)
+            confidences.append(number: detection.confidence)
+            if let box = detection.bbox {
+                boxes[0].append(number: box.x)
+                boxes[1].append(number: box.y)
+                boxes[2].append(number: box.w)
+                boxes[3].append(number: box.h)
+            } else {
+                for index in boxes.indices { boxes[index].appendNull() }
+            }
+            attributes.append(quoting: detection.attributesJSON)
         }
-        return [
-            SegmentRow.array(detections.map { SegmentRow.quoted($0.sessionId) }),
-            SegmentRow.array(detections.map { SegmentRow.quoted($0.id) }),
-            SegmentRow.array(detections.map { String($0.ts.epochMilliseconds) }),
-            numbers(\.offsetSec),
-            SegmentRow.array(detections.map { SegmentRow.quoted($0.label) }),
-            numbers(\.confidence),
-            numbers { $0.bbox?.x }, numbers { $0.bbox?.y }, numbers { $0.bbox?.w }, numbers { $0.bbox?.h },
-            SegmentRow.array(detections.map { SegmentRow.quoted($0.attributesJSON) }),
-        ]
+        return [sessionId, ids.text, times.text, offsets.text, labels.text, confidences.text]
+            + boxes.map(\.text) + [attributes.text]
     }
 
     static func decodeAll(_ result: PGResult) throws(StoreError) -> [Detection] {
@@ -97,5 +113,52 @@ enum DetectionRow {
                 attributesJSON: try result.required(String.self, row: row, column: "attributes")))
         }
         return detections
+    }
+}
+
+/// A PostgreSQL array literal (`{…}`) built in one buffer: elements quoted with `"` and `\` escaped,
+/// or numbers, or NULL. A 1000-item batch builds its eleven arrays without a string per element.
+struct ArrayLiteral {
+    private var bytes: [UInt8]
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity + 2)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    private mutating func separate() {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    mutating func append(quoting text: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func append(number: some BinaryInteger) {
+        separate()
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    mutating func append(number: Double) {
+        separate()
+        bytes.append(contentsOf: number.description.utf8)
+    }
+
+    mutating func appendNull() {
+        separate()
+        bytes.append(contentsOf: "NULL".utf8)
+    }
+
+    var text: String {
+        var closed = bytes
+        closed.append(UInt8(ascii: "}"))
+        return String(decoding: closed, as: UTF8.self)
     }
 }

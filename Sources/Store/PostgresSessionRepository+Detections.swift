@@ -4,14 +4,28 @@ import Sessions
 /// Detections on PostgreSQL. The insert is keyed by (session_id, id) with ON CONFLICT DO NOTHING,
 /// so the pool's retry after a lost connection cannot insert a row twice.
 extension PostgresSessionRepository: DetectionRepository {
+    /// One statement per session in `detections` (the API's batches all have one).
     public func insertDetections(_ detections: [Detection]) async throws -> [String: Int] {
         guard !detections.isEmpty else { return [:] }
-        let parameters = DetectionRow.parameters(detections)
+        var batches: [(String, [Detection])] = []
+        for detection in detections {
+            if let last = batches.indices.last, batches[last].0 == detection.sessionId {
+                batches[last].1.append(detection)
+            } else if let index = batches.firstIndex(where: { $0.0 == detection.sessionId }) {
+                batches[index].1.append(detection)
+            } else {
+                batches.append((detection.sessionId, [detection]))
+            }
+        }
+        let statements = batches.map { DetectionRow.parameters(sessionId: $0.0, $0.1) }
         return try await pool.withConnection(statement: "insert_detections") { connection, _ in
-            let result = try connection.execute(DetectionRow.insert, parameters, statement: "insert_detections")
             var counts: [String: Int] = [:]
-            for row in 0..<result.rowCount {
-                counts[try result.required(String.self, row: row, column: "label")] = try result.required(Int.self, row: row, column: "n")
+            for parameters in statements {
+                let result = try connection.execute(DetectionRow.insert, parameters, statement: "insert_detections")
+                for row in 0..<result.rowCount {
+                    counts[try result.required(String.self, row: row, column: "label"), default: 0]
+                        += try result.required(Int.self, row: row, column: "n")
+                }
             }
             return counts
         }

@@ -26,6 +26,16 @@ extension PostgresSessionRepository: SegmentRepository {
         }
     }
 
+    public func segments(sessionId: String, afterSeq: Int) async throws -> (rows: [Segment], total: Int) {
+        try await pool.withConnection(statement: "segments_after_seq") { connection, _ in
+            let total = try connection.execute(SegmentRow.countBySession, [sessionId], statement: "segments_after_seq")
+                .required(Int.self, row: 0, column: "n")
+            let rows = try SegmentRow.decodeAll(connection.execute(SegmentRow.bySessionAfterSeq, [sessionId, String(afterSeq)],
+                                                                   statement: "segments_after_seq"))
+            return (rows, total)
+        }
+    }
+
     public func deviceSegments(deviceId: String, from: Date, to: Date) async throws -> [Segment] {
         let parameters = [deviceId, String(from.epochMilliseconds), String(to.epochMilliseconds)]
         return try await pool.withConnection(statement: "segments_by_device") { connection, _ in

@@ -30,6 +30,8 @@ enum SegmentRow {
     static let delete = "DELETE FROM segments WHERE session_id = $1 AND seq = ANY($2::integer[])"
 
     static let bySession = "SELECT \(columns) FROM segments WHERE session_id = $1 ORDER BY seq"
+    static let bySessionAfterSeq = "SELECT \(columns) FROM segments WHERE session_id = $1 AND seq > $2::integer ORDER BY seq"
+    static let countBySession = "SELECT count(*) AS n FROM segments WHERE session_id = $1"
 
     /// `$2`, `$3`: the window in epoch ms. The first two conditions bound the index range scan;
     /// the third keeps only segments that really reach into the window.

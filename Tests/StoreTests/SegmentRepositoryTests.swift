@@ -29,6 +29,25 @@ import Testing
         try #require(repository as? any SegmentRepository)
     }
 
+    /// The rows after a seq, with the session's total, so a reader holding the first rows extends them.
+    @Test(arguments: RepositoryKind.available)
+    func rowsAfterASeqComeWithTheSessionsTotal(kind: RepositoryKind) async throws {
+        try await kind.withRepository { repository in
+            let segments = try await Self.seed(repository, "after-1", device: "cam-after", startMs: 1_700_000_000_000, count: 5)
+            _ = try await Self.seed(repository, "after-2", device: "cam-after", startMs: 1_700_000_100_000, count: 3)
+            let index = try Self.index(repository)
+            let (later, total) = try await index.segments(sessionId: "after-1", afterSeq: 2)
+            #expect(later == Array(segments[3...]))
+            #expect(total == 5)
+            let (all, same) = try await index.segments(sessionId: "after-1", afterSeq: -1)
+            #expect(all == segments)
+            #expect(same == 5)
+            let (none, missing) = try await index.segments(sessionId: "after-none", afterSeq: -1)
+            #expect(none.isEmpty)
+            #expect(missing == 0)
+        }
+    }
+
     @Test(arguments: RepositoryKind.available)
     func upsertThenReadEveryFieldIdempotently(kind: RepositoryKind) async throws {
         try await kind.withRepository { repository in

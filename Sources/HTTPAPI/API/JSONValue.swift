@@ -38,7 +38,12 @@ private struct JSONParser {
     private var invalid: JSONValue.ParseError { .invalid(offset: index) }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value() throws(JSONValue.ParseError) -> JSONValue {
@@ -151,6 +156,16 @@ private struct JSONParser {
     /// UTF-8 refused.
     private mutating func string() throws(JSONValue.ParseError) -> String {
         index += 1
+        // Most strings have no escapes: one scan, one validated copy.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let start = index
+            let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            guard let text else { throw .invalid(offset: start) }
+            index = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var run = index
         func flush(_ parser: JSONParser, upTo end: Int) throws(JSONValue.ParseError) -> String {

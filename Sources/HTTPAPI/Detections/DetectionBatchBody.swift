@@ -9,7 +9,7 @@ enum DetectionBatchBody {
     static let maxJSONDepth = 32
 
     static func decode(_ data: Data) throws(APIError) -> [DetectionInput] {
-        if data.contains(0) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
+        if data.withUnsafeBytes({ $0.firstIndex(of: 0) != nil }) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
         let root: JSONValue
         do throws(JSONValue.ParseError) {
             root = try JSONValue.parse(data, maxDepth: maxJSONDepth)

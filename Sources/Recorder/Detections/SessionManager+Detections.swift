@@ -22,8 +22,11 @@ extension SessionManager {
         guard let session = try await session(sessionId) else { throw RecorderError.notFound(sessionId) }
         let clock: MediaClock
         do {
-            let rows = try await (repository as? any SegmentRepository)?.segments(sessionId: sessionId) ?? []
-            clock = MediaClock(segments: rows, sessionStart: Self.firstFrame(of: session))
+            if let segments = repository as? any SegmentRepository {
+                clock = try await mediaClocks.clock(for: session, in: segments)
+            } else {
+                clock = MediaClock(segments: [], sessionStart: Self.firstFrame(of: session))
+            }
         } catch {
             throw Self.databaseUnavailable(error)
         }

@@ -11,19 +11,27 @@ public struct MediaClock: Sendable {
         let duration: Double
     }
 
-    private let pieces: [Piece]
+    private var pieces: [Piece] = []
     private let origin: Double
+    private var mediaEnd = 0.0
+    /// The highest `seq` placed, and how many segments: what `extend` continues from.
+    public private(set) var lastSeq: Int?
+    public var segmentCount: Int { pieces.count }
 
     /// `segments` in any order; `sessionStart` is used only when there are none.
     public init(segments: [Segment], sessionStart: Date) {
-        var media = 0.0
-        var pieces: [Piece] = []
-        for segment in segments.sorted(by: { $0.seq < $1.seq }) {
-            pieces.append(Piece(wallStart: segment.startsAt.timeIntervalSince1970, mediaStart: media, duration: segment.durationSec))
-            media += segment.durationSec
-        }
-        self.pieces = pieces
         origin = sessionStart.timeIntervalSince1970
+        extend(with: segments)
+    }
+
+    /// Adds segments that come after every one already placed (a session that records on).
+    public mutating func extend(with later: [Segment]) {
+        for segment in later.sorted(by: { $0.seq < $1.seq }) {
+            precondition(lastSeq.map { segment.seq > $0 } ?? true, "MediaClock.extend: segments must come after seq \(lastSeq ?? -1)")
+            pieces.append(Piece(wallStart: segment.startsAt.timeIntervalSince1970, mediaStart: mediaEnd, duration: segment.durationSec))
+            mediaEnd += segment.durationSec
+            lastSeq = segment.seq
+        }
     }
 
     /// Media seconds at wall time `ts`: inside a segment, its media start plus the way in; in a gap,
