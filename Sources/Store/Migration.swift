@@ -206,12 +206,16 @@ extension Migration {
 
             SELECT segment_spans_rebuild(session_id) FROM (SELECT DISTINCT session_id FROM segments) s;
             """),
-        // Detections without a per-row foreign key check: the key's trigger ran one lookup of the
-        // session for every row inserted, a fifth of a 1000-item batch's cost in PostgreSQL. The
-        // insert now locks its session row once (FOR KEY SHARE, so a concurrent delete waits for it
-        // and then removes what it inserted), and deleting sessions deletes their detections.
-        Migration(version: 7, name: "detections_without_row_key_checks", sql: """
+        // Cheaper detection inserts. No per-row foreign key check: the key's trigger ran one lookup
+        // of the session for every row inserted, a fifth of a 1000-item batch's cost in PostgreSQL.
+        // The insert now locks its session row once (FOR KEY SHARE, so a concurrent delete waits for
+        // it and then removes what it inserted), and deleting sessions deletes their detections.
+        // `device_id` and `label` compare bytewise (COLLATE "C", like the ids): under the database's
+        // default collation every index comparison went through strcoll. Searches compare them only
+        // for equality, so no answer changes.
+        Migration(version: 7, name: "cheaper_detection_inserts", sql: """
             ALTER TABLE detections DROP CONSTRAINT detections_session_id_fkey;
+            ALTER TABLE detections ALTER COLUMN device_id TYPE text COLLATE "C", ALTER COLUMN label TYPE text COLLATE "C";
 
             CREATE FUNCTION detections_on_session_delete() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN

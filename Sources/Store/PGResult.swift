@@ -75,11 +75,20 @@ public final class PGResult {
     /// The index of a column by its exact name. (PQfnumber would fold unquoted names to lower case,
     /// so `SHOW TimeZone`'s column could not be found by its own name.)
     public func columnIndex(_ name: String) throws(StoreError) -> Int {
-        guard let index = (0..<columnCount).first(where: { columnName($0) == name }) else {
+        guard let index = columnIndexes[name] else {
             throw .missingColumn(column: name, statement: statement)
         }
         return index
     }
+
+    /// Column names to indexes, made at the first lookup: rows are decoded by name, cell by cell.
+    private lazy var columnIndexes: [String: Int] = {
+        var indexes: [String: Int] = [:]
+        for column in 0..<columnCount {
+            if let name = columnName(column), indexes[name] == nil { indexes[name] = column }
+        }
+        return indexes
+    }()
 
     /// The raw text of a cell; nil for SQL NULL (and for a cell outside the result).
     public func text(row: Int, column: Int) -> String? {
