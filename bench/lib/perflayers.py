@@ -11,7 +11,7 @@ import sys
 
 # (layer, substrings of a symbol), tried in this order for each frame from the leaf up.
 LAYERS = [
-    ("fast path", ("RecordingFastPath", "FastPathMetrics")),
+    ("fast path", ("RecordingFastPath", "RouterAnswerCounter", "FastPathMetrics")),
     ("headers (HTTPFields, dates)", ("HTTPFields", "HTTPField", "HTTPDate", "HTTPResponse", "HTTPRequest")),
     ("cache lookup, stat, realpath", ("RecordingFiles", "RecordingFileCache", "ServedFile", "lstat", "realpath",
                                       "resolve(", "isSafeFileName")),

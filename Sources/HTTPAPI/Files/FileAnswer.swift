@@ -11,16 +11,21 @@ enum FileAnswer: Equatable {
     case unsatisfiable
 
     init(_ file: ServedFile, headers: HTTPFields) {
-        if let tags = headers[.ifNoneMatch] {
+        self.init(file, ifNoneMatch: headers[.ifNoneMatch], ifModifiedSince: headers[.ifModifiedSince],
+                  range: headers[.range], ifRange: headers[.ifRange])
+    }
+
+    init(_ file: ServedFile, ifNoneMatch: String?, ifModifiedSince: String?, range: String?, ifRange: String?) {
+        if let tags = ifNoneMatch {
             if Self.matches(tags, file.etag) { self = .notModified; return }
-        } else if !file.isLivePlaylist, let since = headers[.ifModifiedSince], let seconds = HTTPDate.parse(since),
+        } else if !file.isLivePlaylist, let since = ifModifiedSince, let seconds = HTTPDate.parse(since),
                   file.lastModifiedSeconds <= seconds {
             // A live playlist can change twice within the second Last-Modified names: only its ETag decides.
             self = .notModified
             return
         }
-        guard let range = headers[.range] else { self = .whole; return }
-        if let condition = headers[.ifRange], condition != file.etag, condition != file.lastModified {
+        guard let range else { self = .whole; return }
+        if let condition = ifRange, condition != file.etag, condition != file.lastModified {
             self = .whole
             return
         }

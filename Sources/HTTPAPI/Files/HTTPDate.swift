@@ -56,4 +56,15 @@ enum HTTPDate {
     }
 
     private static let cache = Mutex<(seconds: Int, text: String)>((0, ""))
+
+    /// `Date: …\r\n` of this second as bytes, for responses written without `HTTPFields`.
+    static func dateLine() -> [UInt8] {
+        let seconds = Int(time(nil))
+        return lineCache.withLock { cached in
+            if cached.seconds != seconds { cached = (seconds, Array("Date: \(format(seconds))\r\n".utf8)) }
+            return cached.line
+        }
+    }
+
+    private static let lineCache = Mutex<(seconds: Int, line: [UInt8])>((0, []))
 }

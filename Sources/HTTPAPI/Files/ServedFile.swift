@@ -27,6 +27,17 @@ final class ServedFile: Sendable {
     let headers: HTTPFields
     /// What a 304 repeats of them.
     let notModifiedHeaders: HTTPFields
+    /// The same answers as HTTP/1.1 bytes, for the fast path (`RecordingFastPath`).
+    let wire: Wire
+
+    /// Status line and headers up to, not including, `Date`, `Server` and the blank line.
+    struct Wire: Sendable {
+        /// 200 with `Content-Length`.
+        let whole: [UInt8]
+        /// 206 without `Content-Length` and `Content-Range`, which depend on the range.
+        let partial: [UInt8]
+        let notModified: [UInt8]
+    }
 
     /// Generation of the recording's change counter when the file was last checked on disk, and when.
     private let checkedGeneration: Atomic<UInt64>
@@ -54,6 +65,11 @@ final class ServedFile: Sendable {
             .contentType: mediaType, .acceptRanges: "bytes", .cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified,
         ]
         notModifiedHeaders = [.cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified]
+        let validators = "Cache-Control: \(cacheControl)\r\nETag: \(etag)\r\nLast-Modified: \(lastModified)\r\n"
+        let common = "Content-Type: \(mediaType)\r\nAccept-Ranges: bytes\r\n" + validators
+        wire = Wire(whole: Array("HTTP/1.1 200 OK\r\n\(common)Content-Length: \(bodySize)\r\n".utf8),
+                    partial: Array("HTTP/1.1 206 Partial Content\r\n\(common)".utf8),
+                    notModified: Array("HTTP/1.1 304 Not Modified\r\n\(validators)".utf8))
         self.changes = changes
         checkedGeneration = Atomic(generation)
         checkedAtNanos = Atomic(Self.monotonicNanos())

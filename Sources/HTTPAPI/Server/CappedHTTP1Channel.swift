@@ -13,17 +13,25 @@ struct CappedHTTP1Channel: ServerChildChannel {
     let http: HTTP1Channel
     let registry: ConnectionRegistry
     let fastPath: RecordingFastPath.Settings?
+    /// With the fast path the idle timeout is its to keep (it sees every byte); else Hummingbird's.
+    let idleTimeout: TimeAmount?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admitted = registry.admit(channel)
         return http.setup(channel: channel, logger: logger).flatMapThrowing { value in
             if !admitted { channel.close(promise: nil) }
             if let fastPath {
-                // Behind Hummingbird's connection state handler (keep-alive, idle timeout), so it sees
-                // fast-path requests too, and in front of the channel that feeds the router.
+                // On the raw bytes in front of the HTTP/1 codec; the counter behind Hummingbird's
+                // connection state handler sees the end of every answer the router writes.
                 let operations = channel.pipeline.syncOperations
+                let router = RecordingFastPath.RouterAnswers()
                 let state = try operations.handler(type: HTTPConnectionStateHandler.self)
-                try operations.addHandler(RecordingFastPath(settings: fastPath), position: .after(state))
+                try operations.addHandler(RouterAnswerCounter(router: router), position: .after(state))
+                let registry = self.registry
+                try operations.addHandler(
+                    RecordingFastPath(settings: fastPath, router: router, idleTimeout: idleTimeout,
+                                      markActive: { [weak channel] in if let channel { registry.markIdle(channel) } }),
+                    position: .first)
             }
             return value
         }
@@ -43,8 +51,8 @@ extension HTTPServerBuilder {
             CappedHTTP1Channel(
                 http: HTTP1Channel(responder: responder, configuration: .init(
                     additionalChannelHandlers: [ConnectionGuardHandler(registry: registry)],
-                    idleTimeout: .seconds(idleTimeoutSeconds))),
-                registry: registry, fastPath: fastPath)
+                    idleTimeout: fastPath == nil ? .seconds(idleTimeoutSeconds) : nil)),
+                registry: registry, fastPath: fastPath, idleTimeout: fastPath == nil ? nil : .seconds(idleTimeoutSeconds))
         }
     }
 }

@@ -1,24 +1,32 @@
-import HTTPTypes
+import Glibc
 import Hummingbird
 import Metrics
 import NIOCore
 import NIOHTTPTypes
 import Sessions
 
-/// `GET|HEAD /<id>/<file>` answered on the event loop, in front of Hummingbird's router, for files the
-/// router has already resolved and cached while they are still fresh (`RecordingFiles.fresh`): the
-/// request that dominates live viewing costs a dictionary lookup and one write, instead of a task hop,
-/// the router and five middlewares. It answers only what it can answer exactly as the router would
-/// (200, 206, 304, HEAD; the read token checked the same way; the same metrics series); anything else
-/// (a miss, a stale entry, a refusal, a 416, `?token=` playlists, `_HLS_msn`, a cross-origin read when
-/// CORS is on, a request with a body, percent-encoding) is passed to the router untouched. While the
-/// router still owes an answer on this connection every request goes to it, so responses keep the
-/// order of pipelined requests.
+/// `GET|HEAD /<id>/<file>` answered on the event loop, on the connection's raw bytes in front of the
+/// HTTP/1 codec, for files the router has already resolved and cached while they are still fresh
+/// (`RecordingFiles.fresh`): the request that dominates live viewing costs one scan of its head, a
+/// dictionary lookup and one write of bytes prepared with the file (`ServedFile.wire`), instead of
+/// the HTTP/1 decoder and encoder, `HTTPFields`, a task hop, the router and five middlewares. Whole
+/// large files go out with `sendfile`.
+///
+/// It answers only what it can answer exactly as the router would (200, 206, 304, HEAD; the read token
+/// checked the same way; the same metrics series). Anything else — a miss, a stale entry, a refusal,
+/// a 416, `?token=` playlists, `_HLS_msn`, a cross-origin read when CORS is on, HTTP/1.0,
+/// `Connection`/`Expect`/`Upgrade`, a repeated header it reads, percent-encoding — is passed on
+/// byte for byte to the codec and the router. A request with a body hands the rest of the connection
+/// to the codec. While the router still owes an answer on this connection every request goes to it,
+/// so responses keep the order of pipelined requests (`RouterAnswers` counts them).
+///
+/// Requests answered here never reach Hummingbird's connection state handler, so with the fast path
+/// on, this handler also keeps the idle timeout: it sees every byte either way.
 final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     struct Settings: Sendable {
         let files: RecordingFiles
@@ -28,7 +36,163 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let corsEnabled: Bool
         let serverName: String
         let metrics = FastPathMetrics()
+        /// Whole bodies at least this large are sent from the file with `sendfile`.
+        var sendfileThreshold = 256 * 1024
     }
+
+    /// The router's side of the connection: how many forwarded requests it has not finished answering.
+    final class RouterAnswers {
+        var owed = 0
+    }
+
+    /// A request head this handler may answer: what it read of it.
+    struct RequestHead {
+        var isHead = false
+        var target: Substring = ""
+        var authorization: String?
+        var range: String?
+        var ifRange: String?
+        var ifNoneMatch: String?
+        var ifModifiedSince: String?
+        var hasOrigin = false
+    }
+
+    /// The longest request head this handler looks at; a longer one is the codec's to refuse.
+    static let maxHeadBytes = 16 * 1024
+
+    private let settings: Settings
+    private let serverLine: [UInt8]
+    private let router: RouterAnswers
+    private let idleTimeout: TimeAmount?
+    private let markActive: () -> Void
+    private var pending: ByteBuffer?
+    /// After a request with a body, every byte is the codec's.
+    private var passThrough = false
+    private var needsFlush = false
+    private var lastActivity = NIODeadline.now()
+    private var idleCheck: Scheduled<Void>?
+
+    init(settings: Settings, router: RouterAnswers, idleTimeout: TimeAmount?, markActive: @escaping () -> Void) {
+        self.settings = settings
+        serverLine = Array("Server: \(settings.serverName)\r\n".utf8)
+        self.router = router
+        self.idleTimeout = idleTimeout
+        self.markActive = markActive
+    }
+
+    // MARK: Idle timeout
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        lastActivity = context.eventLoop.now
+        if context.channel.isActive { scheduleIdleCheck(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        scheduleIdleCheck(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+        context.fireChannelInactive()
+    }
+
+    private func scheduleIdleCheck(_ context: ChannelHandlerContext) {
+        guard let idleTimeout, idleCheck == nil else { return }
+        let deadline = lastActivity + idleTimeout
+        idleCheck = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
+            idleCheck = nil
+            // Busy while the router owes an answer (a held blocking reload, a long download) or a head is half read.
+            if router.owed == 0, pending == nil || pending?.readableBytes == 0, context.eventLoop.now >= lastActivity + idleTimeout {
+                context.close(promise: nil)
+            } else {
+                if router.owed > 0 { lastActivity = context.eventLoop.now }
+                scheduleIdleCheck(context)
+            }
+        }
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = context.eventLoop.now
+        if passThrough {
+            context.fireChannelRead(data)
+            return
+        }
+        var incoming = unwrapInboundIn(data)
+        if pending == nil || pending?.readableBytes == 0 {
+            pending = incoming
+        } else {
+            pending!.writeBuffer(&incoming)
+        }
+        drain(context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+            markActive()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    /// Every complete request head in `pending`: answered here or handed on.
+    private func drain(context: ChannelHandlerContext) {
+        while var buffer = pending, buffer.readableBytes > 0 {
+            guard let headLength = Self.headLength(buffer) else {
+                if buffer.readableBytes > Self.maxHeadBytes { handOverRest(context: context) }
+                return
+            }
+            switch Self.parse(buffer.readableBytesView.prefix(headLength)) {
+            case .answerable(let head):
+                if router.owed == 0, let ready = prepare(head) {
+                    buffer.moveReaderIndex(forwardBy: headLength)
+                    pending = buffer
+                    respond(ready, context: context)
+                } else {
+                    forward(headLength, context: context)
+                }
+            case .bodiless:
+                forward(headLength, context: context)
+            case .other:
+                handOverRest(context: context)
+                return
+            }
+        }
+        pending = nil
+    }
+
+    /// Hands one request head (no body) to the codec, for the router.
+    private func forward(_ length: Int, context: ChannelHandlerContext) {
+        guard let slice = pending?.readSlice(length: length) else { return }
+        router.owed += 1
+        context.fireChannelRead(wrapInboundOut(slice))
+    }
+
+    /// A request with a body, or bytes this handler does not parse: the rest of the connection is the codec's.
+    private func handOverRest(context: ChannelHandlerContext) {
+        passThrough = true
+        router.owed += 1
+        if let rest = pending, rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
+        pending = nil
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        lastActivity = context.eventLoop.now
+        context.write(data, promise: promise)
+    }
+
+    // MARK: Answering
 
     private struct Prepared {
         let file: ServedFile
@@ -37,62 +201,9 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let started: ContinuousClock.Instant
     }
 
-    private let settings: Settings
-    /// Requests handed to the router that it has not finished answering.
-    private var routerOwes = 0
-    private var prepared: Prepared?
-    private var needsFlush = false
-
-    init(settings: Settings) {
-        self.settings = settings
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let request):
-            if routerOwes == 0, let ready = prepare(request) {
-                prepared = ready
-                return
-            }
-            routerOwes += 1
-            context.fireChannelRead(data)
-        case .body:
-            // Prepared requests have no body (checked); anything else is the router's.
-            if prepared == nil { context.fireChannelRead(data) }
-        case .end:
-            guard let ready = prepared else { context.fireChannelRead(data); return }
-            prepared = nil
-            respond(ready, context: context)
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if needsFlush {
-            needsFlush = false
-            context.flush()
-        }
-        context.fireChannelReadComplete()
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { routerOwes = max(0, routerOwes - 1) }
-        context.write(data, promise: promise)
-    }
-
-    private func prepare(_ request: HTTPRequest) -> Prepared? {
-        let isHead: Bool
-        switch request.method {
-        case .get: isHead = false
-        case .head: isHead = true
-        default: return nil
-        }
-        guard let target = request.path, target.utf8.first == UInt8(ascii: "/") else { return nil }
-        let fields = request.headerFields
-        if let length = fields[.contentLength], length != "0" { return nil }
-        if fields[.transferEncoding] != nil { return nil }
-        if settings.corsEnabled, fields[.origin] != nil { return nil }
-
-        var path = Substring(target).dropFirst()
+    private func prepare(_ request: RequestHead) -> Prepared? {
+        if settings.corsEnabled, request.hasOrigin { return nil }
+        var path = request.target.dropFirst()
         var token: Substring?
         if let question = path.firstIndex(of: "?") {
             let query = path[path.index(after: question)...]
@@ -106,7 +217,7 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard sessionId.utf8.isSafeFileName, name.utf8.isSafeFileName else { return nil }
 
         if let readToken = settings.readToken {
-            guard let presented = Self.bearer(fields) ?? token.map(String.init),
+            guard let presented = Self.bearer(request.authorization) ?? token.map(String.init),
                   AuthMiddleware<BasicRequestContext>.matches(presented, readToken)
                     || settings.apiToken.map({ AuthMiddleware<BasicRequestContext>.matches(presented, $0) }) == true
             else { return nil }
@@ -114,46 +225,271 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard let file = settings.files.fresh(key: RecordingFiles.key(sessionId, name)) else { return nil }
         // A playlist with `?token=` is rewritten per token by the router.
         if token != nil, file.isPlaylist { return nil }
-        let answer = FileAnswer(file, headers: fields)
+        let answer = FileAnswer(file, ifNoneMatch: request.ifNoneMatch, ifModifiedSince: request.ifModifiedSince,
+                                range: request.range, ifRange: request.ifRange)
         switch answer {
         case .unsatisfiable: return nil
         case .whole, .partial: if file.body == nil { return nil }
         case .notModified: break
         }
-        return Prepared(file: file, answer: answer, isHead: isHead, started: .now)
+        return Prepared(file: file, answer: answer, isHead: request.isHead, started: .now)
     }
 
     private func respond(_ ready: Prepared, context: ChannelHandlerContext) {
         let file = ready.file
-        var head: HTTPResponse
-        var body: ByteBuffer?
+        let wire = file.wire
+        let date = HTTPDate.dateLine()
+        let status: Int
+        var out: ByteBuffer
         switch ready.answer {
         case .notModified:
-            head = HTTPResponse(status: .notModified, headerFields: file.notModifiedHeaders)
+            status = 304
+            out = context.channel.allocator.buffer(capacity: wire.notModified.count + date.count + serverLine.count + 2)
+            out.writeBytes(wire.notModified)
+            out.writeBytes(date)
+            out.writeBytes(serverLine)
+            out.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
         case .partial(let range):
-            head = HTTPResponse(status: .partialContent, headerFields: file.headers)
-            head.headerFields[.contentLength] = String(range.count)
-            head.headerFields[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(file.bodySize)"
-            if !ready.isHead, let whole = file.body { body = whole.getSlice(at: whole.readerIndex + range.lowerBound, length: range.count) }
+            status = 206
+            out = context.channel.allocator.buffer(capacity: wire.partial.count + date.count + serverLine.count + 96 + (ready.isHead ? 0 : min(range.count, 16 * 1024)))
+            out.writeBytes(wire.partial)
+            out.writeString("Content-Length: \(range.count)\r\nContent-Range: bytes \(range.lowerBound)-\(range.upperBound)/\(file.bodySize)\r\n")
+            out.writeBytes(date)
+            out.writeBytes(serverLine)
+            out.writeStaticString("\r\n")
+            if !ready.isHead, let whole = file.body {
+                var slice = whole.getSlice(at: whole.readerIndex + range.lowerBound, length: range.count)!
+                write(head: &out, body: &slice, context: context)
+            } else {
+                context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
+            }
         case .whole, .unsatisfiable:
-            head = HTTPResponse(status: .ok, headerFields: file.headers)
-            head.headerFields[.contentLength] = String(file.bodySize)
-            if !ready.isHead, file.bodySize > 0 { body = file.body }
+            status = 200
+            out = context.channel.allocator.buffer(capacity: wire.whole.count + date.count + serverLine.count + 2 + (ready.isHead ? 0 : min(file.bodySize, 16 * 1024)))
+            out.writeBytes(wire.whole)
+            out.writeBytes(date)
+            out.writeBytes(serverLine)
+            out.writeStaticString("\r\n")
+            if ready.isHead || file.bodySize == 0 {
+                context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
+            } else if file.bodySize >= settings.sendfileThreshold, let region = Self.openRegion(file) {
+                context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
+                let handle = region.fileHandle
+                let sent = context.eventLoop.makePromise(of: Void.self)
+                sent.futureResult.whenComplete { _ in try? handle.close() }
+                context.write(wrapOutboundOut(.fileRegion(region)), promise: sent)
+            } else if var body = file.body {
+                write(head: &out, body: &body, context: context)
+            }
         }
-        head.headerFields[.date] = HTTPDate.now()
-        head.headerFields[.server] = settings.serverName
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
         needsFlush = true
-        settings.metrics.record(status: head.status.code, isHead: ready.isHead, since: ready.started)
+        settings.metrics.record(status: status, isHead: ready.isHead, since: ready.started)
     }
 
-    static func bearer(_ fields: HTTPFields) -> String? {
-        guard let value = fields[.authorization] else { return nil }
+    /// Small bodies go in the head's buffer (one write); larger ones as their own buffer after it.
+    private func write(head: inout ByteBuffer, body: inout ByteBuffer, context: ChannelHandlerContext) {
+        if body.readableBytes <= 16 * 1024 {
+            head.writeBuffer(&body)
+            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+            context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
+        }
+    }
+
+    /// The file of this version, opened for `sendfile`; nil when it changed or is gone (then the
+    /// cached body is sent).
+    private static func openRegion(_ file: ServedFile) -> FileRegion? {
+        let descriptor = Glibc.open(file.realPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, file.sameVersion(size: Int(status.st_size), modified: status.st_mtim),
+              file.bodySize == file.size
+        else {
+            Glibc.close(descriptor)
+            return nil
+        }
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+        return FileRegion(fileHandle: handle, readerIndex: 0, endIndex: file.size)
+    }
+
+    static func bearer(_ value: String?) -> String? {
+        guard let value else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return String(parts[1])
+    }
+}
+
+// MARK: - Reading a request head
+
+extension RecordingFastPath {
+    enum Parsed {
+        /// `GET`/`HEAD` of an origin-form target over HTTP/1.1, no body, only headers understood here.
+        case answerable(RequestHead)
+        /// A request without a body this handler does not answer: handed on as it is.
+        case bodiless
+        /// A body, or anything not parsed here: the codec takes the connection from here.
+        case other
+    }
+
+    /// The length of the head at the front of `buffer` through its blank line (CRLF CRLF, or a bare
+    /// LF where the codec accepts one), if it is all there.
+    static func headLength(_ buffer: ByteBuffer) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            let count = min(bytes.count, maxHeadBytes)
+            var index = 1
+            while index < count {
+                if bytes[index] == 0x0A {
+                    let before = bytes[index - 1]
+                    if before == 0x0A || (before == 0x0D && index >= 2 && bytes[index - 2] == 0x0A) { return index + 1 }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    static func parse(_ head: ByteBufferView) -> Parsed {
+        var lines = Lines(head)
+        guard let requestLine = lines.next() else { return .other }
+        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].elementsEqual("HTTP/1.1".utf8) else { return .other }
+        var request = RequestHead()
+        var answerable = true
+        if parts[0].elementsEqual("GET".utf8) {
+            request.isHead = false
+        } else if parts[0].elementsEqual("HEAD".utf8) {
+            request.isHead = true
+        } else {
+            answerable = false
+        }
+        guard let first = parts[1].first, first == UInt8(ascii: "/"), parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .other }
+        var seen: Set<HeaderName> = []
+        while let line = lines.next() {
+            if line.isEmpty { break }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
+                  line[line.startIndex..<colon].allSatisfy(isTokenByte)
+            else { return .other }
+            let name = HeaderName(line[line.startIndex..<colon])
+            switch name {
+            case .contentLength:
+                // A zero length has no body; any other length, or chunking, is the codec's.
+                guard trimmed(line[(colon + 1)...]).elementsEqual("0".utf8) else { return .other }
+                answerable = false
+            case .transferEncoding:
+                return .other
+            case .connection:
+                // HTTP/1.1 keeps the connection open anyway; anything else (`close`, `upgrade`) is the router's.
+                let value = trimmed(line[(colon + 1)...])
+                if value.count != 10 || !zip(value, "keep-alive".utf8).allSatisfy({ ($0 | 0x20) == $1 }) { answerable = false }
+                continue
+            case .expect, .upgrade, .unsupported:
+                answerable = false
+            case .other:
+                continue
+            default:
+                break
+            }
+            guard answerable else { continue }
+            guard seen.insert(name).inserted else { answerable = false; continue }
+            let value = String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
+            switch name {
+            case .authorization: request.authorization = value
+            case .range: request.range = value
+            case .ifRange: request.ifRange = value
+            case .ifNoneMatch: request.ifNoneMatch = value
+            case .ifModifiedSince: request.ifModifiedSince = value
+            case .origin: request.hasOrigin = true
+            default: break
+            }
+        }
+        guard answerable else { return .bodiless }
+        request.target = Substring(decoding: parts[1], as: UTF8.self)
+        return .answerable(request)
+    }
+
+    /// The header names this handler reads or must not answer with.
+    enum HeaderName: Hashable {
+        case authorization, range, ifRange, ifNoneMatch, ifModifiedSince, origin
+        case contentLength, transferEncoding, connection, expect, upgrade
+        /// Preconditions the fast path does not evaluate (`If-Match`, `If-Unmodified-Since`).
+        case unsupported
+        case other
+
+        init(_ name: ByteBufferView.SubSequence) {
+            func equals(_ expected: StaticString) -> Bool {
+                guard name.count == expected.utf8CodeUnitCount else { return false }
+                return zip(name, UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)).allSatisfy {
+                    ($0 | 0x20) == $1 || $0 == $1
+                }
+            }
+            switch name.count {
+            case 5: self = equals("range") ? .range : .other
+            case 6: self = equals("origin") ? .origin : equals("expect") ? .expect : .other
+            case 7: self = equals("upgrade") ? .upgrade : .other
+            case 8: self = equals("if-range") ? .ifRange : equals("if-match") ? .unsupported : .other
+            case 10: self = equals("connection") ? .connection : .other
+            case 13: self = equals("authorization") ? .authorization : equals("if-none-match") ? .ifNoneMatch : .other
+            case 14: self = equals("content-length") ? .contentLength : .other
+            case 17: self = equals("if-modified-since") ? .ifModifiedSince : equals("transfer-encoding") ? .transferEncoding : .other
+            case 19: self = equals("if-unmodified-since") ? .unsupported : .other
+            default: self = .other
+            }
+        }
+    }
+
+    /// The lines of a head, split at CRLF (a bare LF ends a line too, as the codec allows).
+    struct Lines {
+        private var rest: ByteBufferView.SubSequence
+
+        init(_ head: ByteBufferView) {
+            rest = head[...]
+        }
+
+        mutating func next() -> ByteBufferView.SubSequence? {
+            guard let newline = rest.firstIndex(of: 0x0A) else { return nil }
+            var line = rest[rest.startIndex..<newline]
+            if line.last == 0x0D { line = line.dropLast() }
+            rest = rest[(newline + 1)...]
+            return line
+        }
+    }
+
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
+        default: false
+        }
+    }
+
+    static func trimmed(_ value: ByteBufferView.SubSequence) -> ByteBufferView.SubSequence {
+        var value = value
+        while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+        while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
+        return value
+    }
+}
+
+/// Behind Hummingbird's connection state handler: counts the end of each answer the router writes,
+/// so the fast path knows when it may answer again without overtaking one.
+final class RouterAnswerCounter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let router: RecordingFastPath.RouterAnswers
+
+    init(router: RecordingFastPath.RouterAnswers) {
+        self.router = router
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { router.owed = max(0, router.owed - 1) }
+        context.write(data, promise: promise)
     }
 }
 
