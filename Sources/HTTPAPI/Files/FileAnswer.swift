@@ -18,8 +18,9 @@ enum FileAnswer: Equatable {
     init(_ file: ServedFile, ifNoneMatch: String?, ifModifiedSince: String?, range: String?, ifRange: String?) {
         if let tags = ifNoneMatch {
             if Self.matches(tags, file.etag) { self = .notModified; return }
-        } else if !file.isLivePlaylist, let since = ifModifiedSince, let seconds = HTTPDate.parse(since),
-                  file.lastModifiedSeconds <= seconds {
+        } else if !file.isLivePlaylist, let since = ifModifiedSince,
+                  since == file.lastModified || HTTPDate.parse(since).map({ file.lastModifiedSeconds <= $0 }) == true {
+            // (A client usually sends back the very Last-Modified it was given: no date to parse then.)
             // A live playlist can change twice within the second Last-Modified names: only its ETag decides.
             self = .notModified
             return
