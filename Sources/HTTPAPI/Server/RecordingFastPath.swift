@@ -201,18 +201,18 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func prepare(_ request: RequestHead) -> Prepared? {
         if settings.corsEnabled, request.hasOrigin { return nil }
-        var path = request.target.dropFirst()
+        // Byte by byte: the target is ASCII (checked when it was read).
+        var path = request.target.utf8.dropFirst()
         var token: Substring?
-        if let question = path.firstIndex(of: "?") {
-            let query = path[path.index(after: question)...]
+        if let question = path.firstIndex(of: UInt8(ascii: "?")) {
+            let query = Substring(request.target.utf8[path.index(after: question)...])
             path = path[..<question]
             // Only a plain `token=` (no escapes) is understood here.
             guard query.hasPrefix("token="), !query.contains("&"), !query.contains("%"), !query.contains("+") else { return nil }
             token = query.dropFirst("token=".count)
         }
-        guard let slash = path.firstIndex(of: "/") else { return nil }
-        let sessionId = path[..<slash], name = path[path.index(after: slash)...]
-        guard sessionId.utf8.isSafeFileName, name.utf8.isSafeFileName else { return nil }
+        guard let slash = path.firstIndex(of: UInt8(ascii: "/")),
+              path[..<slash].isSafeFileName, path[path.index(after: slash)...].isSafeFileName else { return nil }
 
         if let readToken = settings.readToken {
             guard let presented = Self.bearer(request.authorization) ?? token.map(String.init),
@@ -220,7 +220,8 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                     || settings.apiToken.map({ AuthMiddleware<BasicRequestContext>.matches(presented, $0) }) == true
             else { return nil }
         }
-        guard let file = settings.files.fresh(key: RecordingFiles.key(sessionId, name)) else { return nil }
+        // The cache's key is `<id>/<file>`: the path itself.
+        guard let file = settings.files.fresh(key: String(Substring(path))) else { return nil }
         // A playlist with `?token=` is rewritten per token by the router.
         if token != nil, file.isPlaylist { return nil }
         let answer = FileAnswer(file, ifNoneMatch: request.ifNoneMatch, ifModifiedSince: request.ifModifiedSince,
@@ -330,19 +331,22 @@ extension RecordingFastPath {
     static func parse(_ head: ByteBufferView) -> Parsed {
         var lines = Lines(head)
         guard let requestLine = lines.next() else { return .other }
-        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].elementsEqual("HTTP/1.1".utf8) else { return .other }
+        guard let firstSpace = requestLine.firstIndex(of: UInt8(ascii: " ")),
+              let lastSpace = requestLine.lastIndex(of: UInt8(ascii: " ")), firstSpace < lastSpace,
+              requestLine[(lastSpace + 1)...].elementsEqual("HTTP/1.1".utf8)
+        else { return .other }
+        let method = requestLine[..<firstSpace], target = requestLine[(firstSpace + 1)..<lastSpace]
         var request = RequestHead()
         var answerable = true
-        if parts[0].elementsEqual("GET".utf8) {
+        if method.elementsEqual("GET".utf8) {
             request.isHead = false
-        } else if parts[0].elementsEqual("HEAD".utf8) {
+        } else if method.elementsEqual("HEAD".utf8) {
             request.isHead = true
         } else {
             answerable = false
         }
-        guard let first = parts[1].first, first == UInt8(ascii: "/"), parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .other }
-        var seen: Set<HeaderName> = []
+        guard let first = target.first, first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .other }
+        var seen: UInt16 = 0
         while let line = lines.next() {
             if line.isEmpty { break }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
@@ -369,7 +373,8 @@ extension RecordingFastPath {
                 break
             }
             guard answerable else { continue }
-            guard seen.insert(name).inserted else { answerable = false; continue }
+            guard seen & name.bit == 0 else { answerable = false; continue }
+            seen |= name.bit
             let value = String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
             switch name {
             case .authorization: request.authorization = value
@@ -382,17 +387,20 @@ extension RecordingFastPath {
             }
         }
         guard answerable else { return .bodiless }
-        request.target = Substring(decoding: parts[1], as: UTF8.self)
+        request.target = Substring(decoding: target, as: UTF8.self)
         return .answerable(request)
     }
 
     /// The header names this handler reads or must not answer with.
-    enum HeaderName: Hashable {
+    enum HeaderName: UInt8 {
         case authorization, range, ifRange, ifNoneMatch, ifModifiedSince, origin
         case contentLength, transferEncoding, connection, expect, upgrade
         /// Preconditions the fast path does not evaluate (`If-Match`, `If-Unmodified-Since`).
         case unsupported
         case other
+
+        /// Its bit in the set of names seen in one head.
+        var bit: UInt16 { 1 << rawValue }
 
         init(_ name: ByteBufferView.SubSequence) {
             func equals(_ expected: StaticString) -> Bool {
