@@ -9,8 +9,9 @@ enum DetectionRow {
         bbox_x, bbox_y, bbox_w, bbox_h, attributes::text AS attributes
         """
 
-    /// One statement per batch of one session: arrays in, in order (WITH ORDINALITY, so the first of
-    /// two equal ids wins), `device_id` from the session row, which the statement locks once
+    /// One statement per batch of one session: arrays in, inserted in time order (neighbouring keys
+    /// in every time index one after another; WITH ORDINALITY keeps input order among equal times,
+    /// so the first of two equal ids with one time wins; the caller drops repeated ids), `device_id` from the session row, which the statement locks once
     /// (FOR KEY SHARE: a delete of the session waits, then its trigger removes these rows too; a
     /// session without a row inserts nothing); existing ids skipped; answers how many went in per label.
     static let insert = """
@@ -26,7 +27,7 @@ enum DetectionRow {
                         $7::double precision[], $8::double precision[], $9::double precision[], $10::double precision[],
                         $11::text[]) WITH ORDINALITY
                  AS u (id, ts_ms, offset_sec, label, confidence, x, y, w, h, attributes, n)
-            ORDER BY u.n
+            ORDER BY u.ts_ms, u.n
             ON CONFLICT (session_id, id) DO NOTHING
             RETURNING label
         )
