@@ -77,6 +77,8 @@ private struct JSONParser {
             index += 1
             return .object(fields)
         }
+        // Room for a detection's fields without growing the table on the way.
+        fields.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw invalid }

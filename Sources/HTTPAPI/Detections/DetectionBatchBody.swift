@@ -43,8 +43,9 @@ enum DetectionBatchBody {
             .badRequest("wrong_type", "detections[\(index)].\(field) must be \(expected).")
         }
         guard case .object(let fields) = item else { throw wrongType("", "a JSON object").withoutTrailingDot(index) }
-        func value(_ names: String...) -> (String, JSONValue)? {
-            for name in names { if let found = fields[name], found != .null { return (name, found) } }
+        func value(_ name: String, or other: String? = nil) -> (String, JSONValue)? {
+            if let found = fields[name], found != .null { return (name, found) }
+            if let other, let found = fields[other], found != .null { return (other, found) }
             return nil
         }
         func number(_ field: String, _ value: JSONValue) throws(APIError) -> Double {
@@ -58,7 +59,7 @@ enum DetectionBatchBody {
             id = text
         }
         let time: DetectionInput.Time
-        switch (value("ts"), value("offsetSec", "offset_sec")) {
+        switch (value("ts"), value("offsetSec", or: "offset_sec")) {
         case (.some, .some):
             throw APIError(.unprocessableContent, code: "invalid_time", "detections[\(index)] must give ts or offsetSec, not both.")
         case (nil, nil):
@@ -79,14 +80,13 @@ enum DetectionBatchBody {
         var bbox: BoundingBox?
         if let (_, rawBox) = value("bbox") {
             guard case .object(let box) = rawBox else { throw wrongType("bbox", "an object with x, y, w and h") }
-            var parts: [Double] = []
-            for key in ["x", "y", "w", "h"] {
+            func part(_ key: String) throws(APIError) -> Double {
                 guard let part = box[key] else {
                     throw APIError(.unprocessableContent, code: "invalid_bbox", "detections[\(index)].bbox.\(key) is required: a number from 0 to 1.")
                 }
-                parts.append(try number("bbox.\(key)", part))
+                return try number("bbox.\(key)", part)
             }
-            bbox = BoundingBox(x: parts[0], y: parts[1], w: parts[2], h: parts[3])
+            bbox = BoundingBox(x: try part("x"), y: try part("y"), w: try part("w"), h: try part("h"))
         }
         var attributes = "{}"
         if let (_, rawAttributes) = value("attributes") {
