@@ -17,7 +17,9 @@ enum JSONValue: Equatable {
     }
 }
 
-private struct JSONParser {
+/// The parser behind `JSONValue.parse`; `DetectionBatchBody` also drives it directly to read a batch's
+/// items without a dictionary per item.
+struct JSONParser {
     let bytes: [UInt8]
     let maxDepth: Int
     var index = 0
@@ -37,7 +39,17 @@ private struct JSONParser {
 
     private var invalid: JSONValue.ParseError { .invalid(offset: index) }
 
-    private mutating func skipWhitespace() {
+    /// Steps over `byte` after any whitespace; false (and nothing consumed but whitespace) otherwise.
+    mutating func take(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -46,7 +58,7 @@ private struct JSONParser {
         }
     }
 
-    private mutating func value() throws(JSONValue.ParseError) -> JSONValue {
+    mutating func value() throws(JSONValue.ParseError) -> JSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw invalid }
         switch bytes[index] {
@@ -156,7 +168,7 @@ private struct JSONParser {
 
     /// A string literal: escapes decoded (surrogate pairs joined), raw control characters and invalid
     /// UTF-8 refused.
-    private mutating func string() throws(JSONValue.ParseError) -> String {
+    mutating func string() throws(JSONValue.ParseError) -> String {
         index += 1
         // Most strings have no escapes: one scan, one validated copy.
         var end = index

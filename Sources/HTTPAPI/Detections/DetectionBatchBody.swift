@@ -10,6 +10,24 @@ enum DetectionBatchBody {
 
     static func decode(_ data: Data) throws(APIError) -> [DetectionInput] {
         if data.withUnsafeBytes({ $0.firstIndex(of: 0) != nil }) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
+        if let items = plainItems(Array(data)) {
+            guard (1...DetectionInput.maxItems).contains(items.count) else {
+                throw APIError(.unprocessableContent, code: "invalid_batch", "detections must hold 1 to \(DetectionInput.maxItems) items; this batch has \(items.count).")
+            }
+            var inputs: [DetectionInput] = []
+            inputs.reserveCapacity(items.count)
+            for (index, fields) in items.enumerated() {
+                // The last of a repeated key counts, as in the general decoder's dictionary.
+                inputs.append(try decodeItem(index: index) { name in fields.last(where: { $0.0 == name })?.1 })
+            }
+            return inputs
+        }
+        return try decodeGeneral(data)
+    }
+
+    /// Any body: parsed whole into `JSONValue`, every error named.
+    static func decodeGeneral(_ data: Data) throws(APIError) -> [DetectionInput] {
+        if data.withUnsafeBytes({ $0.firstIndex(of: 0) != nil }) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
         let root: JSONValue
         do throws(JSONValue.ParseError) {
             root = try JSONValue.parse(data, maxDepth: maxJSONDepth)
@@ -38,14 +56,57 @@ enum DetectionBatchBody {
         return inputs
     }
 
+    /// The items of a body of exactly the shape `{"detections": [{…}, …]}`, each as its fields in order,
+    /// read without a dictionary per item; nil for anything else, or anything malformed, which the
+    /// general decoder then reads and names (so both answer every body alike).
+    static func plainItems(_ bytes: [UInt8]) -> [[(String, JSONValue)]]? {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxJSONDepth)
+        guard parser.take(UInt8(ascii: "{")), parser.take(UInt8(ascii: "\"")) else { return nil }
+        parser.index -= 1
+        guard (try? parser.string()) == "detections", parser.take(UInt8(ascii: ":")), parser.take(UInt8(ascii: "[")) else { return nil }
+        // Depth as the general parser counts it: the body's object, the array, then each item.
+        parser.depth = 3
+        var items: [[(String, JSONValue)]] = []
+        items.reserveCapacity(1000)
+        if !parser.take(UInt8(ascii: "]")) {
+            repeat {
+                guard parser.take(UInt8(ascii: "{")) else { return nil }
+                var fields: [(String, JSONValue)] = []
+                fields.reserveCapacity(8)
+                if !parser.take(UInt8(ascii: "}")) {
+                    repeat {
+                        parser.skipWhitespace()
+                        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\""),
+                              let key = try? parser.string(), parser.take(UInt8(ascii: ":")),
+                              let value = try? parser.value() else { return nil }
+                        fields.append((key, value))
+                    } while parser.take(UInt8(ascii: ","))
+                    guard parser.take(UInt8(ascii: "}")) else { return nil }
+                }
+                items.append(fields)
+            } while parser.take(UInt8(ascii: ","))
+            guard parser.take(UInt8(ascii: "]")) else { return nil }
+        }
+        guard parser.take(UInt8(ascii: "}")) else { return nil }
+        parser.skipWhitespace()
+        return parser.atEnd ? items : nil
+    }
+
     private static func decodeItem(_ item: JSONValue, index: Int) throws(APIError) -> DetectionInput {
+        guard case .object(let fields) = item else {
+            throw APIError.badRequest("wrong_type", "detections[\(index)]. must be a JSON object.").withoutTrailingDot(index)
+        }
+        return try decodeItem(index: index) { fields[$0] }
+    }
+
+    /// One item from its fields, found by name.
+    private static func decodeItem(index: Int, field: (String) -> JSONValue?) throws(APIError) -> DetectionInput {
         func wrongType(_ field: String, _ expected: String) -> APIError {
             .badRequest("wrong_type", "detections[\(index)].\(field) must be \(expected).")
         }
-        guard case .object(let fields) = item else { throw wrongType("", "a JSON object").withoutTrailingDot(index) }
         func value(_ name: String, or other: String? = nil) -> (String, JSONValue)? {
-            if let found = fields[name], found != .null { return (name, found) }
-            if let other, let found = fields[other], found != .null { return (other, found) }
+            if let found = field(name), found != .null { return (name, found) }
+            if let other, let found = field(other), found != .null { return (other, found) }
             return nil
         }
         func number(_ field: String, _ value: JSONValue) throws(APIError) -> Double {
