@@ -321,4 +321,21 @@ import Testing
         channel.embeddedEventLoop.advanceTime(by: .seconds(2))
         #expect(!channel.isActive)
     }
+
+    @Test func aHeadTrickledInByteByByteIsIdle() async throws {
+        let fixture = try await Fixture()
+        let settings = RecordingFastPath.Settings(files: fixture.files, readToken: nil, apiToken: nil, corsEnabled: false, serverName: "streamd")
+        let router = RecordingFastPath.RouterAnswers()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(Router(router: router))
+        try channel.pipeline.syncOperations.addHandler(
+            RecordingFastPath(settings: settings, router: router, idleTimeout: .seconds(10), markActive: {}), position: .first)
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        for byte in "GET /fast-1/seg_00000.ts HTTP/1.1\r\nX-Slow: ".utf8 {
+            try channel.writeInbound(ByteBuffer(bytes: [byte]))
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(250))
+            if !channel.isActive { break }
+        }
+        #expect(!channel.isActive, "a trickled head kept the connection open")
+    }
 }

@@ -106,8 +106,9 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let deadline = lastActivity + idleTimeout
         idleCheck = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
             idleCheck = nil
-            // Busy while the router owes an answer (a held blocking reload, a long download) or a head is half read.
-            if router.owed == 0, pending == nil || pending?.readableBytes == 0, context.eventLoop.now >= lastActivity + idleTimeout {
+            // Busy while the router owes an answer (a held blocking reload, a long download). A head
+            // that is still arriving does not count: a client trickling one is idle.
+            if router.owed == 0, context.eventLoop.now >= lastActivity + idleTimeout {
                 context.close(promise: nil)
             } else {
                 if router.owed > 0 { lastActivity = context.eventLoop.now }
@@ -119,8 +120,8 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastActivity = context.eventLoop.now
         if passThrough {
+            lastActivity = context.eventLoop.now
             context.fireChannelRead(data)
             return
         }
@@ -149,6 +150,8 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 if buffer.readableBytes > Self.maxHeadBytes { handOverRest(context: context) }
                 return
             }
+            // A whole request head is activity; bytes of one trickled in are not (as for the codec).
+            lastActivity = context.eventLoop.now
             switch Self.parse(buffer.readableBytesView.prefix(headLength)) {
             case .answerable(let head):
                 if router.owed == 0, let ready = prepare(head) {
@@ -177,6 +180,7 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A request with a body, or bytes this handler does not parse: the rest of the connection is the codec's.
     private func handOverRest(context: ChannelHandlerContext) {
+        lastActivity = context.eventLoop.now
         passThrough = true
         router.owed += 1
         if let rest = pending, rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
