@@ -295,15 +295,21 @@ import Testing
         _ = try Self.answered(Self.send(channel, "/fast-1/seg_00000.ts"), "a request once the router was done")
     }
 
-    @Test func idleConnectionsCloseAndBusyOnesStayOpen() async throws {
-        let fixture = try await Fixture()
+    /// An active connection whose fast path keeps an idle timeout, on the embedded loop's clock.
+    static func connectedWithIdleTimeout(_ fixture: Fixture, seconds: Int64) async throws -> EmbeddedChannel {
         let settings = RecordingFastPath.Settings(files: fixture.files, readToken: nil, apiToken: nil, corsEnabled: false, serverName: "streamd")
         let router = RecordingFastPath.RouterAnswers()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(Router(router: router))
         try channel.pipeline.syncOperations.addHandler(
-            RecordingFastPath(settings: settings, router: router, idleTimeout: .seconds(10), markActive: {}), position: .first)
+            RecordingFastPath(settings: settings, router: router, idleTimeout: .seconds(seconds), markActive: {}), position: .first)
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        return channel
+    }
+
+    @Test func idleConnectionsCloseAndBusyOnesStayOpen() async throws {
+        let fixture = try await Fixture()
+        let channel = try await Self.connectedWithIdleTimeout(fixture, seconds: 10)
 
         // Requests answered by the fast path count as activity.
         for _ in 0..<3 {
@@ -324,13 +330,7 @@ import Testing
 
     @Test func aHeadTrickledInByteByByteIsIdle() async throws {
         let fixture = try await Fixture()
-        let settings = RecordingFastPath.Settings(files: fixture.files, readToken: nil, apiToken: nil, corsEnabled: false, serverName: "streamd")
-        let router = RecordingFastPath.RouterAnswers()
-        let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(Router(router: router))
-        try channel.pipeline.syncOperations.addHandler(
-            RecordingFastPath(settings: settings, router: router, idleTimeout: .seconds(10), markActive: {}), position: .first)
-        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        let channel = try await Self.connectedWithIdleTimeout(fixture, seconds: 10)
         for byte in "GET /fast-1/seg_00000.ts HTTP/1.1\r\nX-Slow: ".utf8 {
             try channel.writeInbound(ByteBuffer(bytes: [byte]))
             channel.embeddedEventLoop.advanceTime(by: .milliseconds(250))
