@@ -71,4 +71,23 @@ import Testing
             #expect(changed.text.contains("seg_00002.ts"))
         }
     }
+
+    /// A live playlist changes with every segment: a byte range of the new version joined to what a
+    /// player kept of the old one would be a playlist nobody wrote, so ranges get the whole body.
+    @Test func livePlaylistsAreAnsweredWholeToRangeRequests() async throws {
+        let daemon = try TestDaemon()
+        _ = try Self.recording(daemon, "cond-3", playlist: LiveWindowTests.eventPlaylist(segments: 2))
+        _ = try Self.recording(daemon, "cond-4", playlist: LiveWindowTests.eventPlaylist(segments: 2, ended: true))
+        try await daemon.test { client in
+            for name in ["index.m3u8", "live.m3u8", "index.m3u8?token=abc"] {
+                let whole = try await client.send(.get, "/cond-3/\(name)")
+                let tail = try await client.send(.get, "/cond-3/\(name)", headers: [.range: "bytes=10-"])
+                #expect(whole.headers[.acceptRanges] == "none", "\(name)")
+                #expect(tail.status == .ok && tail.text == whole.text, "\(name) answered a range with \(tail.status)")
+            }
+            // Ended playlists do not change: their ranges are served.
+            let ended = try await client.send(.get, "/cond-4/index.m3u8", headers: [.range: "bytes=10-"])
+            #expect(ended.status == .partialContent && ended.headers[.acceptRanges] == "bytes")
+        }
+    }
 }

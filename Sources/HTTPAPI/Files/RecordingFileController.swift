@@ -53,7 +53,8 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         let bytes = Array(PlaylistTokens.append(token: token, to: String(buffer: body)).utf8)
         var headers = file.headers
         headers[.eTag] = nil
-        switch ByteRange(header: request.headers[.range], size: bytes.count) {
+        // Live playlists are answered whole, as in `FileAnswer`.
+        switch ByteRange(header: file.isLivePlaylist ? nil : request.headers[.range], size: bytes.count) {
         case .unsatisfiable:
             return APIError(.rangeNotSatisfiable, code: "range_not_satisfiable", "The requested range is outside the file (\(bytes.count) bytes).",
                             headers: [.contentRange: "bytes */\(bytes.count)"]).response()

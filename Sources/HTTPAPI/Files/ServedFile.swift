@@ -61,12 +61,13 @@ final class ServedFile: Sendable {
         etag = "\"\(String(modified.tv_sec, radix: 16))-\(String(modified.tv_nsec, radix: 16))-\(String(size, radix: 16))\(variant)\""
         lastModifiedSeconds = modified.tv_sec
         lastModified = HTTPDate.format(modified.tv_sec)
+        let ranges = isLivePlaylist ? "none" : "bytes"
         headers = [
-            .contentType: mediaType, .acceptRanges: "bytes", .cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified,
+            .contentType: mediaType, .acceptRanges: ranges, .cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified,
         ]
         notModifiedHeaders = [.cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified]
         let validators = "Cache-Control: \(cacheControl)\r\nETag: \(etag)\r\nLast-Modified: \(lastModified)\r\n"
-        let common = "Content-Type: \(mediaType)\r\nAccept-Ranges: bytes\r\n" + validators
+        let common = "Content-Type: \(mediaType)\r\nAccept-Ranges: \(ranges)\r\n" + validators
         wire = Wire(whole: Array("HTTP/1.1 200 OK\r\n\(common)Content-Length: \(bodySize)\r\n".utf8),
                     partial: Array("HTTP/1.1 206 Partial Content\r\n\(common)".utf8),
                     notModified: Array("HTTP/1.1 304 Not Modified\r\n\(validators)".utf8))
