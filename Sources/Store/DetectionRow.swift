@@ -36,19 +36,48 @@ enum DetectionRow {
 
     /// The filters of `DetectionQuery` as parameters: NULL means "no filter", which the planner folds
     /// away (libpq's unnamed statements are planned with their values). `$8`–`$10`: the cursor.
-    static func select(order: DetectionQuery.Order) -> String {
-        let (direction, comparison) = order == .oldestFirst ? ("ASC", ">") : ("DESC", "<")
-        return """
-            SELECT \(columns) FROM detections
-            WHERE ($1::text IS NULL OR session_id = $1)
-              AND ($2::text IS NULL OR device_id = $2)
-              AND ($3::text IS NULL OR label = $3)
-              AND ($4::double precision IS NULL OR confidence >= $4)
+    /// A search by session or label reads its index in order. One without either (a device's, or
+    /// all) walks the labels that occur (a skip scan over `(device_id, label, ts)` or `(label, ts)`,
+    /// one index probe per label) and merges each label's first page: the table keeps no
+    /// `(device_id, ts)` or `(ts)` index, two fewer B-trees for every inserted row.
+    static func select(_ query: DetectionQuery) -> String {
+        let (direction, comparison) = query.order == .oldestFirst ? ("ASC", ">") : ("DESC", "<")
+        let filters = """
+            ($4::double precision IS NULL OR confidence >= $4)
               AND ($5::bigint IS NULL OR ts >= 'epoch'::timestamptz + $5::bigint * interval '1 millisecond')
               AND ($6::bigint IS NULL OR ts <= 'epoch'::timestamptz + $6::bigint * interval '1 millisecond')
               AND ($8::bigint IS NULL OR (ts, id, session_id) \(comparison)
                    ('epoch'::timestamptz + $8::bigint * interval '1 millisecond', $9::text COLLATE "C", $10::text COLLATE "C"))
-            ORDER BY ts \(direction), id \(direction), session_id \(direction)
+            """
+        let order = "ORDER BY ts \(direction), id \(direction), session_id \(direction)"
+        guard query.sessionId == nil, query.label == nil else {
+            return """
+                SELECT \(columns) FROM detections
+                WHERE ($1::text IS NULL OR session_id = $1)
+                  AND ($2::text IS NULL OR device_id = $2)
+                  AND ($3::text IS NULL OR label = $3)
+                  AND \(filters)
+                \(order)
+                LIMIT $7
+                """
+        }
+        return """
+            WITH RECURSIVE labels (present) AS (
+                (SELECT label FROM detections WHERE ($2::text IS NULL OR device_id = $2) ORDER BY label LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.label FROM detections d WHERE ($2::text IS NULL OR d.device_id = $2) AND d.label > l.present
+                        ORDER BY d.label LIMIT 1)
+                FROM labels l WHERE l.present IS NOT NULL
+            )
+            SELECT \(columns) FROM labels CROSS JOIN LATERAL (
+                SELECT * FROM detections
+                WHERE ($2::text IS NULL OR device_id = $2) AND label = labels.present
+                  AND \(filters)
+                \(order)
+                LIMIT $7
+            ) detections
+            WHERE labels.present IS NOT NULL AND $1::text IS NULL AND $3::text IS NULL
+            \(order)
             LIMIT $7
             """
     }

@@ -33,7 +33,7 @@ extension PostgresSessionRepository: DetectionRepository {
 
     public func detections(_ query: DetectionQuery) async throws -> [Detection] {
         let parameters = DetectionRow.parameters(query)
-        let sql = DetectionRow.select(order: query.order)
+        let sql = DetectionRow.select(query)
         return try await pool.withConnection(statement: "search_detections") { connection, _ in
             try DetectionRow.decodeAll(connection.execute(sql, parameters, statement: "search_detections"))
         }
