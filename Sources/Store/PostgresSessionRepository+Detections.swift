@@ -7,17 +7,7 @@ extension PostgresSessionRepository: DetectionRepository {
     /// One statement per session in `detections` (the API's batches all have one).
     public func insertDetections(_ detections: [Detection]) async throws -> [String: Int] {
         guard !detections.isEmpty else { return [:] }
-        var batches: [(String, [Detection])] = []
-        for detection in detections {
-            if let last = batches.indices.last, batches[last].0 == detection.sessionId {
-                batches[last].1.append(detection)
-            } else if let index = batches.firstIndex(where: { $0.0 == detection.sessionId }) {
-                batches[index].1.append(detection)
-            } else {
-                batches.append((detection.sessionId, [detection]))
-            }
-        }
-        let statements = batches.map { DetectionRow.parameters(sessionId: $0.0, $0.1) }
+        let statements = Dictionary(grouping: detections, by: \.sessionId).map { DetectionRow.parameters(sessionId: $0.key, $0.value) }
         return try await pool.withConnection(statement: "insert_detections") { connection, _ in
             var counts: [String: Int] = [:]
             for parameters in statements {

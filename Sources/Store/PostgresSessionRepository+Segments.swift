@@ -14,7 +14,7 @@ extension PostgresSessionRepository: SegmentRepository {
 
     public func deleteSegments(sessionId: String, seqs: [Int]) async throws {
         guard !seqs.isEmpty else { return }
-        let parameters = [sessionId, SegmentRow.array(seqs.map(String.init))]
+        let parameters = [sessionId, ArrayLiteral.of(seqs) { $0.append(number: $1) }]
         try await pool.withConnection(statement: "delete_segments") { connection, _ in
             _ = try connection.execute(SegmentRow.delete, parameters, statement: "delete_segments")
         }

@@ -68,10 +68,13 @@ enum SegmentRow {
 
     static func parameters(_ segments: [Segment]) -> [String?] {
         [
-            array(segments.map { quoted($0.sessionId) }), array(segments.map { String($0.seq) }),
-            array(segments.map { quoted($0.uri) }), array(segments.map { String($0.startsAt.epochMilliseconds) }),
-            array(segments.map { "\($0.durationSec)" }), array(segments.map { String($0.bytes) }),
-            array(segments.map { $0.discontinuity ? "t" : "f" }),
+            ArrayLiteral.of(segments, bytesEach: 24) { $0.append(quoting: $1.sessionId) },
+            ArrayLiteral.of(segments) { $0.append(number: $1.seq) },
+            ArrayLiteral.of(segments, bytesEach: 20) { $0.append(quoting: $1.uri) },
+            ArrayLiteral.of(segments, bytesEach: 14) { $0.append(number: $1.startsAt.epochMilliseconds) },
+            ArrayLiteral.of(segments) { $0.append(number: $1.durationSec) },
+            ArrayLiteral.of(segments) { $0.append(number: $1.bytes) },
+            ArrayLiteral.of(segments, bytesEach: 2) { $0.append(bool: $1.discontinuity) },
         ]
     }
 
@@ -104,20 +107,5 @@ enum SegmentRow {
                 bytes: try result.optional(Int64.self, row: row, column: "bytes") ?? 0))
         }
         return devices
-    }
-
-    /// A PostgreSQL array literal of already-quoted or plain elements.
-    static func array(_ elements: [String]) -> String {
-        "{" + elements.joined(separator: ",") + "}"
-    }
-
-    /// One array element in double quotes, with `"` and `\` escaped.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for character in text {
-            if character == "\"" || character == "\\" { out.append("\\") }
-            out.append(character)
-        }
-        return out + "\""
     }
 }

@@ -15,6 +15,21 @@ enum JSONValue: Equatable {
         var parser = JSONParser(bytes: Array(data), maxDepth: maxDepth)
         return try parser.document()
     }
+
+    /// A request body: NUL bytes, nesting past `maxDepth` and invalid JSON are 400s that say which.
+    static func parseBody(_ data: Data, maxDepth: Int) throws(APIError) -> JSONValue {
+        if data.withUnsafeBytes({ $0.firstIndex(of: 0) != nil }) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
+        do throws(ParseError) {
+            return try parse(data, maxDepth: maxDepth)
+        } catch {
+            switch error {
+            case .tooDeep(let limit):
+                throw .badRequest("json_too_deep", "The request body nests JSON deeper than \(limit) levels.")
+            case .invalid(let offset):
+                throw .badRequest("invalid_json", "The request body is not valid JSON (at byte \(offset)).")
+            }
+        }
+    }
 }
 
 /// The parser behind `JSONValue.parse`; `DetectionBatchBody` also drives it directly to read a batch's

@@ -11,18 +11,7 @@ extension StartRequest {
     init(jsonBody data: Data) throws(APIError) {
         self.init()
         if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return }
-        if data.contains(0) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
-        let root: JSONValue
-        do throws(JSONValue.ParseError) {
-            root = try JSONValue.parse(data, maxDepth: Self.maxJSONDepth)
-        } catch {
-            switch error {
-            case .tooDeep(let limit):
-                throw .badRequest("json_too_deep", "The request body nests JSON deeper than \(limit) levels.")
-            case .invalid(let offset):
-                throw .badRequest("invalid_json", "The request body is not valid JSON (at byte \(offset)).")
-            }
-        }
+        let root = try JSONValue.parseBody(data, maxDepth: Self.maxJSONDepth)
         guard case .object(let fields) = root else {
             throw .badRequest("invalid_json", "The request body must be a JSON object.")
         }

@@ -9,7 +9,7 @@ enum DetectionBatchBody {
     static let maxJSONDepth = 32
 
     static func decode(_ data: Data) throws(APIError) -> [DetectionInput] {
-        if data.withUnsafeBytes({ $0.firstIndex(of: 0) != nil }) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
+        // (A NUL byte is never plain JSON: such a body goes to the general decoder, which names it.)
         if let items = plainItems(Array(data)) {
             guard (1...DetectionInput.maxItems).contains(items.count) else {
                 throw APIError(.unprocessableContent, code: "invalid_batch", "detections must hold 1 to \(DetectionInput.maxItems) items; this batch has \(items.count).")
@@ -27,18 +27,7 @@ enum DetectionBatchBody {
 
     /// Any body: parsed whole into `JSONValue`, every error named.
     static func decodeGeneral(_ data: Data) throws(APIError) -> [DetectionInput] {
-        if data.withUnsafeBytes({ $0.firstIndex(of: 0) != nil }) { throw .badRequest("nul_byte", "The request body contains a NUL byte.") }
-        let root: JSONValue
-        do throws(JSONValue.ParseError) {
-            root = try JSONValue.parse(data, maxDepth: maxJSONDepth)
-        } catch {
-            switch error {
-            case .tooDeep(let limit):
-                throw .badRequest("json_too_deep", "The request body nests JSON deeper than \(limit) levels.")
-            case .invalid(let offset):
-                throw .badRequest("invalid_json", "The request body is not valid JSON (at byte \(offset)).")
-            }
-        }
+        let root = try JSONValue.parseBody(data, maxDepth: maxJSONDepth)
         guard case .object(let fields) = root else {
             throw .badRequest("invalid_json", "The request body must be a JSON object with a detections array.")
         }

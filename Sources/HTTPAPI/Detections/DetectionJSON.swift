@@ -60,13 +60,6 @@ struct EncodableJSON: Encodable {
 
     init(_ value: JSONValue) { self.value = value }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
         switch value {
         case .null:
@@ -85,8 +78,8 @@ struct EncodableJSON: Encodable {
             var c = encoder.unkeyedContainer()
             for item in items { try c.encode(EncodableJSON(item)) }
         case .object(let fields):
-            var c = encoder.container(keyedBy: Key.self)
-            for (key, item) in fields { try c.encode(EncodableJSON(item), forKey: Key(stringValue: key)) }
+            var c = encoder.container(keyedBy: NamedKey.self)
+            for (key, item) in fields { try c.encode(EncodableJSON(item), forKey: NamedKey(stringValue: key)) }
         }
     }
 }
@@ -97,20 +90,21 @@ struct DetectionPageJSON: Encodable {
     let cursorName: String
     let cursor: String?
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(detections, forKey: Key(stringValue: "detections"))
-        try c.encode(cursor, forKey: Key(stringValue: cursorName))
+        var c = encoder.container(keyedBy: NamedKey.self)
+        try c.encode(detections, forKey: NamedKey(stringValue: "detections"))
+        try c.encode(cursor, forKey: NamedKey(stringValue: cursorName))
     }
 }
 
 struct InsertedJSON: Encodable {
     let inserted: Int
+}
+
+/// A coding key by any name: JSON objects whose keys are data.
+private struct NamedKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -47,24 +47,21 @@ enum HTTPDate {
     }
 
     /// The `Date` header of this second, formatted once per second however many responses share it.
-    static func now() -> String {
-        let seconds = Int(time(nil))
-        return cache.withLock { cached in
-            if cached.seconds != seconds { cached = (seconds, format(seconds)) }
-            return cached.text
-        }
-    }
-
-    private static let cache = Mutex<(seconds: Int, text: String)>((0, ""))
+    static func now() -> String { current().text }
 
     /// `Date: …\r\n` of this second as bytes, for responses written without `HTTPFields`.
-    static func dateLine() -> [UInt8] {
+    static func dateLine() -> [UInt8] { current().line }
+
+    private static func current() -> (text: String, line: [UInt8]) {
         let seconds = Int(time(nil))
-        return lineCache.withLock { cached in
-            if cached.seconds != seconds { cached = (seconds, Array("Date: \(format(seconds))\r\n".utf8)) }
-            return cached.line
+        return cache.withLock { cached in
+            if cached.seconds != seconds {
+                let text = format(seconds)
+                cached = (seconds, text, Array("Date: \(text)\r\n".utf8))
+            }
+            return (cached.text, cached.line)
         }
     }
 
-    private static let lineCache = Mutex<(seconds: Int, line: [UInt8])>((0, []))
+    private static let cache = Mutex<(seconds: Int, text: String, line: [UInt8])>((0, "", []))
 }

@@ -33,7 +33,12 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func bearer(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
+        bearer(authorization: request.headers[.authorization])
+    }
+
+    /// The token of an `Authorization: Bearer <token>` value (the fast path reads the header itself).
+    static func bearer(authorization value: String?) -> String? {
+        guard let value else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return String(parts[1])

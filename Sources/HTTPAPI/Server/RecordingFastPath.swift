@@ -219,7 +219,7 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
               path[..<slash].isSafeFileName, path[path.index(after: slash)...].isSafeFileName else { return nil }
 
         if let readToken = settings.readToken {
-            guard let presented = Self.bearer(request.authorization) ?? token.map(String.init),
+            guard let presented = AuthMiddleware<BasicRequestContext>.bearer(authorization: request.authorization) ?? token.map(String.init),
                   AuthMiddleware<BasicRequestContext>.matches(presented, readToken)
                     || settings.apiToken.map({ AuthMiddleware<BasicRequestContext>.matches(presented, $0) }) == true
             else { return nil }
@@ -293,13 +293,6 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
             context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
         }
-    }
-
-    static func bearer(_ value: String?) -> String? {
-        guard let value else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1])
     }
 }
 
