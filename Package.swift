@@ -29,6 +29,7 @@ let package = Package(
         // Capture → encode → HLS, stream copy and pull pipelines, over LibAV.
         .target(name: "Media", dependencies: [
             "LibAV",
+            "Sessions",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The domain: Session and its status, queries, the repository protocol, id rules, the

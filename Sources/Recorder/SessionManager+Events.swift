@@ -69,7 +69,7 @@ extension SessionManager {
         let confidence = min(1, max(0, event.score / max(threshold, 1e-6) / 2))
         let item = DetectionInput(
             id: "motion-\(millis)", time: .ts(event.date), label: "motion", confidence: confidence,
-            bbox: event.box.map { BoundingBox(x: $0.x, y: $0.y, w: $0.w, h: $0.h) },
+            bbox: event.box,
             attributesJSON: "{\"score\":\(event.score)}")
         for attempt in 0..<18 {
             do {

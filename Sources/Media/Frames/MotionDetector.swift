@@ -1,3 +1,5 @@
+import Sessions
+
 /// Frame differences on a small grey picture: a pixel has changed when its brightness moved by
 /// more than `noiseFloor` levels since the previous sample, and the score is the share of
 /// changed pixels. Downscaling to 64x36 averages a camera's noise away (a 1280x720 picture
@@ -14,7 +16,7 @@ public struct MotionDetector: Sendable {
 
     public struct Result: Sendable, Equatable {
         public var score: Double
-        public var box: MotionEvent.Box?
+        public var box: BoundingBox?
     }
 
     private var previous: [UInt8]?
@@ -40,7 +42,7 @@ public struct MotionDetector: Sendable {
         }
         let score = Double(changed) / Double(Self.width * Self.height)
         guard changed > 0 else { return Result(score: 0, box: nil) }
-        let box = MotionEvent.Box(
+        let box = BoundingBox(
             x: Double(minX) / Double(Self.width), y: Double(minY) / Double(Self.height),
             w: Double(maxX - minX + 1) / Double(Self.width), h: Double(maxY - minY + 1) / Double(Self.height))
         return Result(score: score, box: box)

@@ -1,22 +1,8 @@
 import Foundation
+import Sessions
 
 /// The detector saw the picture change: when, how much, and where.
 public struct MotionEvent: Sendable, Equatable {
-    /// A rectangle in picture coordinates normalised to 0–1 (x + w ≤ 1, y + h ≤ 1).
-    public struct Box: Sendable, Equatable {
-        public var x: Double
-        public var y: Double
-        public var w: Double
-        public var h: Double
-
-        public init(x: Double, y: Double, w: Double, h: Double) {
-            self.x = x
-            self.y = y
-            self.w = w
-            self.h = h
-        }
-    }
-
     /// Seconds into the recording (its playlist's media time).
     public var mediaSeconds: Double
     /// Wall time of that frame: the PROGRAM-DATE-TIME clock of its segment.
@@ -24,9 +10,9 @@ public struct MotionEvent: Sendable, Equatable {
     /// The share of the picture that changed (0–1).
     public var score: Double
     /// Where it changed; nil when nothing could be placed.
-    public var box: Box?
+    public var box: BoundingBox?
 
-    public init(mediaSeconds: Double, date: Date, score: Double, box: Box?) {
+    public init(mediaSeconds: Double, date: Date, score: Double, box: BoundingBox?) {
         self.mediaSeconds = mediaSeconds
         self.date = date
         self.score = score
