@@ -175,22 +175,62 @@ struct JSONParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits(&self) > 0 else { throw invalid }
         }
-        guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite else {
+        if let exact = Self.shortDecimal(bytes, start..<index) { return exact }
+        let end = index
+        let parsed = bytes.withUnsafeBufferPointer { Double(String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)) }
+        guard let value = parsed, value.isFinite else {
             throw JSONValue.ParseError.invalid(offset: start)
         }
         return value
+    }
+
+    /// Exact powers of ten as doubles (10^22 is the last one a double holds exactly).
+    private static let powersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+
+    /// A number already checked against the grammar, without an exponent and with at most 15 digits
+    /// (such as epoch milliseconds or a confidence): its digits as an integer, exact in a double,
+    /// divided by an exact power of ten. One correctly rounded division gives the double `strtod`
+    /// would; anything else is left to it.
+    private static func shortDecimal(_ bytes: [UInt8], _ range: Range<Int>) -> Double? {
+        var digits: UInt64 = 0
+        var count = 0
+        var fraction = 0
+        var negative = false
+        var inFraction = false
+        for byte in bytes[range] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                count += 1
+                if inFraction { fraction += 1 }
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): inFraction = true
+            default: return nil
+            }
+            if count > 15 { return nil }
+        }
+        let magnitude = Double(digits) / powersOfTen[fraction]
+        return negative ? -magnitude : magnitude
     }
 
     /// A string literal: escapes decoded (surrogate pairs joined), raw control characters and invalid
     /// UTF-8 refused.
     mutating func string() throws(JSONValue.ParseError) -> String {
         index += 1
-        // Most strings have no escapes: one scan, one validated copy.
+        // Most strings have no escapes: one scan, one copy (validated unless every byte is ASCII,
+        // which is valid UTF-8 as it stands).
         var end = index
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        var ascii = true
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            ascii = ascii && bytes[end] < 0x80
+            end += 1
+        }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             let start = index
-            let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            let text = bytes.withUnsafeBufferPointer { buffer in
+                let run = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                return ascii ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
+            }
             guard let text else { throw .invalid(offset: start) }
             index = end + 1
             return text
