@@ -352,12 +352,126 @@
   }
   function play(id, live) {
     playerState.dataset.playlist = live ? "live.m3u8" : "index.m3u8";
+    edge.generation++;
+    const p = state.player;
+    if (live && edge.supported && p && p.id === id && p.session && p.session.video_codec === "h264" && ownerBase(p.session) === "./") {
+      playerState.dataset.player = "edge";
+      p.followEdge = false;
+      playAtEdge(p).catch(() => { if (state.player === p) playNative(id, true); });
+      return;
+    }
+    playNative(id, live);
+  }
+  function playNative(id, live) {
+    edge.generation++;
+    playerState.dataset.player = "native";
     video.src = playlistFor(id, live);
     video.load();
+    startPlaying();
+  }
+  function startPlaying() {
     video.play().catch(() => { video.muted = true; video.play().catch(() => {}); });
   }
+
+  // Live sessions at their edge. Chromium's native HLS plays a live window from its third segment
+  // from the end, three segments plus the newest one's age behind now (bench/chromium/live-start),
+  // and takes no seek or rate change there. Where Media Source Extensions read MPEG-TS (Chromium's
+  // do), the page plays a live session itself: the window's newest segment first, then each new one
+  // as soon as live.m3u8 lists it (a blocking reload, `_HLS_msn`), appended in sequence; one segment
+  // plus its age behind now. Other codecs, and other nodes' sessions (fetch would need CORS there, a
+  // video element does not), play natively; so does anything this path fails on.
+  const edge = {
+    supported: !!(window.MediaSource && MediaSource.isTypeSupported('video/mp2t; codecs="avc1.640028"')),
+    generation: 0,
+  };
+  function liveWindow(text, base) {
+    const list = { sequence: 0, ended: false, segments: [] };
+    for (const raw of text.split("\n")) {
+      const line = raw.trim();
+      if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) list.sequence = parseInt(line.slice(22), 10) || 0;
+      else if (line === "#EXT-X-ENDLIST") list.ended = true;
+      else if (line && !line.startsWith("#")) {
+        let url = new URL(line, base).href;
+        if (token() && !/[?&]token=/.test(url)) url = withToken(url);
+        list.segments.push({ url, name: line.split("?")[0], sequence: list.sequence + list.segments.length });
+      }
+    }
+    return list;
+  }
+  async function playAtEdge(p) {
+    const generation = edge.generation;
+    const current = () => generation === edge.generation && state.player === p;
+    const playlist = new URL(playlistFor(p.id, true), location.href);
+    const load = async (sequence) => {
+      const url = new URL(playlist.href);
+      if (sequence !== undefined) url.searchParams.set("_HLS_msn", String(sequence));
+      const response = await fetch(url.href, { cache: "no-store" });
+      if (!response.ok) throw new Error("live.m3u8: HTTP " + response.status);
+      return liveWindow(await response.text(), playlist.href);
+    };
+    let list = await load();
+    if (list.ended || !list.segments.length) throw new Error("no live window");
+    const source = new MediaSource();
+    video.src = URL.createObjectURL(source);
+    await new Promise((resolve) => source.addEventListener("sourceopen", resolve, { once: true }));
+    URL.revokeObjectURL(video.src);
+    if (!current()) return;
+    const codecs = "avc1.640028" + (p.session.audio_codec === "aac" ? ",mp4a.40.2" : "");
+    const buffer = source.addSourceBuffer('video/mp2t; codecs="' + codecs + '"');
+    // Segments back to back from 0, whatever their timestamps: the picture at currentTime t is t
+    // seconds into the first segment appended.
+    buffer.mode = "sequence";
+    buffer.timestampOffset = 0;
+    const settle = () => new Promise((resolve, reject) => {
+      buffer.addEventListener("updateend", resolve, { once: true });
+      buffer.addEventListener("error", () => reject(new Error("the segment could not be appended")), { once: true });
+    });
+    const append = async (segment) => {
+      const response = await fetch(segment.url, { cache: "no-store" });
+      if (!response.ok) throw new Error(segment.name + ": HTTP " + response.status);
+      const data = await response.arrayBuffer();
+      if (!current()) return false;
+      // Keep half a minute behind the picture, not the whole session.
+      if (buffer.buffered.length && video.currentTime - buffer.buffered.start(0) > 40) {
+        buffer.remove(0, video.currentTime - 30);
+        await settle();
+      }
+      buffer.appendBuffer(data);
+      await settle();
+      return current();
+    };
+    const newest = list.segments[list.segments.length - 1];
+    playerState.dataset.edgeStart = newest.name;
+    if (!(await append(newest))) return;
+    startPlaying();
+    let last = newest.sequence;
+    while (current()) {
+      try {
+        list = await load(last + 1);
+      } catch (_) {
+        // A failed reload (the server restarting, a network blip): try again shortly.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      for (const segment of list.segments) {
+        if (segment.sequence <= last) continue;
+        if (!(await append(segment))) return;
+        last = segment.sequence;
+      }
+      if (list.ended) {
+        if (current() && source.readyState === "open") source.endOfStream();
+        return;
+      }
+    }
+  }
+
   function goLive() {
     const p = state.player;
+    if (playerState.dataset.player === "edge" && video.buffered.length) {
+      video.currentTime = Math.max(video.buffered.start(0), video.buffered.end(video.buffered.length - 1) - 1.5);
+      startPlaying();
+      return;
+    }
     const end = liveEdge();
     if (isFinite(end)) {
       video.currentTime = Math.max(0, end - 1.5);
@@ -421,6 +535,7 @@
 
   function closePlayer() {
     state.player = null;
+    edge.generation++;
     video.pause();
     video.removeAttribute("src");
     video.load();
