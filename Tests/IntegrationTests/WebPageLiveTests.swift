@@ -27,7 +27,7 @@ struct WebPageLiveTests {
                 })()
                 """
             let player = try await WebPageChromium.open(
-                daemon.baseURL + "/#/play/\(id)", until: "Number(\(state).dataset.currentTime) > 1 || \(state).dataset.error",
+                daemon.baseURL + "/#/play/\(id)", until: "Number(\(state).dataset.currentTime) > 7 || \(state).dataset.error",
                 print: probe, timeout: 60)
             let value = try #require(player.value as? [String: Any])
             #expect(player.ok && value["error"] is NSNull, "the live session did not play: \(value)")
@@ -55,6 +55,9 @@ struct WebPageLiveTests {
             // capture takes to close a segment and the player to start.
             #expect(behind <= 3 * target, "the video is \(behind) s behind live (target duration \(target) s)")
             #expect(first >= 7, "the video started at segment \(first), not at the newest of 8")
+            // Seven seconds in, it has played on through the segments written since it joined, each
+            // appended as live.m3u8 listed it, and is as close to now as when it started.
+            #expect(fetched.isSuperset(of: first...(first + 3)), "segments fetched after joining at \(first): \(numbers)")
             _ = try await daemon.request("POST", "/sessions/\(id)/close")
         }
     }
