@@ -92,7 +92,7 @@ import Testing
         while let data = try channel.readOutbound(as: IOData.self) {
             switch data {
             case .byteBuffer(let buffer): out += Array(buffer.readableBytesView)
-            case .fileRegion: throw TestFailure("a file region was written")
+            case .fileRegion(let region): out += try Self.bytes(of: region)
             }
         }
         guard let response = parse(out) else { throw TestFailure("nothing answered and nothing forwarded") }
@@ -170,6 +170,76 @@ import Testing
         #expect(revalidated["Content-Type"] == nil)
         let since = try Self.answered(Self.send(channel, "/fast-1/seg_00000.ts", [("If-Modified-Since", modified)]), "If-Modified-Since")
         #expect(since.status == 304)
+    }
+
+    /// Where the socket would be: the cork option as each write passes.
+    final class SocketSide: ChannelOutboundHandler {
+        typealias OutboundIn = IOData
+        var corkedWrites: [String: Int] = [:]
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            let kind: String
+            switch unwrapOutboundIn(data) {
+            case .byteBuffer: kind = "head"
+            case .fileRegion: kind = "file"
+            }
+            if (try? context.channel.syncOptions?.getOption(RecordingFastPath.cork)) == 1 { corkedWrites[kind, default: 0] += 1 }
+            context.write(data, promise: promise)
+        }
+    }
+
+    static func bytes(of region: FileRegion) throws -> [UInt8] {
+        try region.fileHandle.withUnsafeFileDescriptor { descriptor in
+            var bytes = [UInt8](repeating: 0, count: region.readableBytes)
+            let count = pread(descriptor, &bytes, bytes.count, off_t(region.readerIndex))
+            return Array(bytes.prefix(max(0, count)))
+        }
+    }
+
+    @Test func largeWholeFilesAreSentFromTheFileCorkedWithTheirHead() async throws {
+        let fixture = try await Fixture()
+        var settings = RecordingFastPath.Settings(files: fixture.files, readToken: nil, apiToken: nil, corsEnabled: false, serverName: "streamd")
+        settings.sendfileThreshold = 1000
+        let router = RecordingFastPath.RouterAnswers()
+        let channel = EmbeddedChannel()
+        let socket = SocketSide()
+        try channel.pipeline.syncOperations.addHandler(socket)
+        try channel.pipeline.syncOperations.addHandler(RecordingFastPath(settings: settings, router: router, idleTimeout: nil, markActive: {}))
+        try channel.pipeline.syncOperations.addHandler(Router(router: router))
+
+        // The head and the file reach the socket corked; once the file is written the socket is
+        // uncorked and the file closed.
+        try channel.writeInbound(ByteBuffer(string: Self.requestBytes("/fast-1/seg_00000.ts")))
+        #expect(socket.corkedWrites == ["head": 1, "file": 1])
+        guard case .byteBuffer(let head) = try channel.readOutbound(as: IOData.self),
+              case .fileRegion(let region) = try channel.readOutbound(as: IOData.self) else {
+            Issue.record("the body was not a file region"); return
+        }
+        #expect(String(buffer: head).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(String(buffer: head).contains("Content-Length: 5000\r\n"))
+        #expect(region.readerIndex == 0 && region.endIndex == 5000)
+        #expect(try channel.syncOptions?.getOption(RecordingFastPath.cork) == 0)
+        #expect(throws: (any Error).self) { try Self.bytes(of: region) }
+
+        // Ranges and HEAD still come from memory.
+        let partial = try Self.answered(Self.send(channel, "/fast-1/seg_00000.ts", [("Range", "bytes=10-19")]), "a range")
+        #expect(partial.body == Array(fixture.segment[10...19]))
+        let head2 = try Self.answered(Self.send(channel, "/fast-1/seg_00000.ts", method: "HEAD"), "HEAD")
+        #expect(head2.status == 200 && head2.body.isEmpty)
+
+        // A file rewritten since it was cached (another version on disk) is sent from the cached bytes,
+        // which are the version the head describes.
+        let path = fixture.directory.appendingPathComponent("fast-1/seg_00000.ts")
+        try Data(repeating: 1, count: 6000).write(to: path)
+        try channel.writeInbound(ByteBuffer(string: Self.requestBytes("/fast-1/seg_00000.ts")))
+        channel.pipeline.fireChannelReadComplete()
+        var out: [UInt8] = []
+        while let data = try channel.readOutbound(as: IOData.self) {
+            guard case .byteBuffer(let buffer) = data else { Issue.record("a file region for a changed file"); return }
+            out += Array(buffer.readableBytesView)
+        }
+        let stale = try #require(Self.parse(out))
+        #expect(stale.body == fixture.segment)
     }
 
     @Test func pipelinedAndSplitRequestsAreAnsweredInOrder() async throws {

@@ -6,6 +6,8 @@ final class RawConnection {
     let fd: Int32
     private(set) var received = Data()
     private(set) var closedByPeer = false
+    /// How much of `received` earlier responses took (`consume`).
+    private(set) var consumed = 0
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -58,6 +60,8 @@ final class RawConnection {
             try await Task.sleep(for: .milliseconds(20))
         }
     }
+
+    func consume(_ count: Int) { consumed += count }
 
     var text: String { String(decoding: received, as: UTF8.self) }
     /// The status code of the first response received, if any.
