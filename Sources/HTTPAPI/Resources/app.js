@@ -445,11 +445,15 @@
     if (!(await append(newest))) return;
     startPlaying();
     let last = newest.sequence;
+    let failed = false;
     while (current()) {
       try {
-        list = await load(last + 1);
+        // After a failure (the server restarting, a network blip), a plain reload first: the blocking
+        // one is refused for a sequence number the playlist no longer leads up to.
+        list = await load(failed ? undefined : last + 1);
+        failed = false;
       } catch (_) {
-        // A failed reload (the server restarting, a network blip): try again shortly.
+        failed = true;
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
