@@ -423,13 +423,25 @@
     buffer.mode = "sequence";
     buffer.timestampOffset = 0;
     const settle = () => new Promise((resolve, reject) => {
-      buffer.addEventListener("updateend", resolve, { once: true });
-      buffer.addEventListener("error", () => reject(new Error("the segment could not be appended")), { once: true });
+      const done = (event) => {
+        buffer.removeEventListener("updateend", done);
+        buffer.removeEventListener("error", done);
+        if (event.type === "error") reject(new Error("the segment could not be appended")); else resolve();
+      };
+      buffer.addEventListener("updateend", done);
+      buffer.addEventListener("error", done);
     });
+    // A segment that cannot be fetched is retried with the next reload (`undefined`); one the
+    // browser cannot append ends this path.
     const append = async (segment) => {
-      const response = await fetch(segment.url, { cache: "no-store" });
-      if (!response.ok) throw new Error(segment.name + ": HTTP " + response.status);
-      const data = await response.arrayBuffer();
+      let data;
+      try {
+        const response = await fetch(segment.url, { cache: "no-store" });
+        if (!response.ok) return undefined;
+        data = await response.arrayBuffer();
+      } catch (_) {
+        return undefined;
+      }
       if (!current()) return false;
       // Keep half a minute behind the picture, not the whole session.
       if (buffer.buffered.length && video.currentTime - buffer.buffered.start(0) > 40) {
@@ -442,7 +454,9 @@
     };
     const newest = list.segments[list.segments.length - 1];
     playerState.dataset.edgeStart = newest.name;
-    if (!(await append(newest))) return;
+    const first = await append(newest);
+    if (first === undefined) throw new Error(newest.name + " could not be fetched");
+    if (!first) return;
     startPlaying();
     let last = newest.sequence;
     let failed = false;
@@ -459,8 +473,14 @@
       }
       for (const segment of list.segments) {
         if (segment.sequence <= last) continue;
-        if (!(await append(segment))) return;
+        const appended = await append(segment);
+        if (appended === undefined) { failed = true; break; }
+        if (!appended) return;
         last = segment.sequence;
+      }
+      if (failed) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
       }
       if (list.ended) {
         if (current() && source.readyState === "open") source.endOfStream();

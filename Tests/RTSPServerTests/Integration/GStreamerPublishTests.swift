@@ -22,8 +22,12 @@ struct GStreamerPublishTests {
             let gst = try ChildProcess(Self.gstLaunch, Self.pipeline(port: port, path: "gst-1", protocols: "tcp", buffers: 90, live: true))
             let sink = try await requireSink(authority, path: "gst-1", gst: gst)
             #expect(await eventually(timeout: .seconds(30)) { sink.units.count >= 90 })
-            let status = await gst.wait(timeout: .seconds(20))
-            #expect(status == 0, "gst-launch: \(gst.stderr)")
+            // gst-launch's own exit status is not asserted: at EOS its state change flushes the RTSP
+            // connection while rtspclientsink's streaming thread may still be sending the last packets
+            // (its debug log: "connection flush", then "Could not send message" and exit 1, or no exit
+            // at all), whatever the server does. What streamd owes is below: every frame, in order,
+            // and the publisher's end noticed once gst-launch is gone.
+            _ = await gst.wait(timeout: .seconds(10))
             #expect(await eventually { sink.exit != nil })
             let units = sink.units(track: 0)
             #expect(units.count == 90)
