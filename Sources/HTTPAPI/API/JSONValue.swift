@@ -149,33 +149,50 @@ struct JSONParser {
         index += count
     }
 
-    /// RFC 8259 number grammar, checked byte by byte; the value comes from `Double`'s own parser.
+    /// RFC 8259 number grammar, checked byte by byte. A number without an exponent and with at most 15
+    /// digits (such as epoch milliseconds or a confidence) is its digits, gathered on the way and
+    /// exact in a double, divided by an exact power of ten: one correctly rounded division gives the
+    /// double `strtod` would. Any other comes from `Double`'s own parser.
     private mutating func number() throws(JSONValue.ParseError) -> Double {
         let start = index
-        func digits(_ parser: inout JSONParser) -> Int {
+        var mantissa: UInt64 = 0
+        var mantissaDigits = 0
+        func digits(_ parser: inout JSONParser, gathering: Bool = true) -> Int {
             let from = parser.index
             while parser.index < parser.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index]) {
+                if gathering {
+                    mantissa = mantissa &* 10 &+ UInt64(parser.bytes[parser.index] - UInt8(ascii: "0"))
+                    mantissaDigits += 1
+                }
                 parser.index += 1
             }
             return parser.index - from
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
         guard index < bytes.count else { throw invalid }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
             guard digits(&self) > 0 else { throw invalid }
         }
+        var fractionDigits = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            guard digits(&self) > 0 else { throw invalid }
+            fractionDigits = digits(&self)
+            guard fractionDigits > 0 else { throw invalid }
         }
+        var exponent = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            exponent = true
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits(&self) > 0 else { throw invalid }
+            guard digits(&self, gathering: false) > 0 else { throw invalid }
         }
-        if let exact = Self.shortDecimal(bytes, start..<index) { return exact }
+        if !exponent, mantissaDigits <= 15 {
+            let magnitude = Double(mantissa) / Self.powersOfTen[fractionDigits]
+            return negative ? -magnitude : magnitude
+        }
         let end = index
         let parsed = bytes.withUnsafeBufferPointer { Double(String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)) }
         guard let value = parsed, value.isFinite else {
@@ -186,32 +203,6 @@ struct JSONParser {
 
     /// Exact powers of ten as doubles (10^22 is the last one a double holds exactly).
     private static let powersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
-
-    /// A number already checked against the grammar, without an exponent and with at most 15 digits
-    /// (such as epoch milliseconds or a confidence): its digits as an integer, exact in a double,
-    /// divided by an exact power of ten. One correctly rounded division gives the double `strtod`
-    /// would; anything else is left to it.
-    private static func shortDecimal(_ bytes: [UInt8], _ range: Range<Int>) -> Double? {
-        var digits: UInt64 = 0
-        var count = 0
-        var fraction = 0
-        var negative = false
-        var inFraction = false
-        for byte in bytes[range] {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
-                count += 1
-                if inFraction { fraction += 1 }
-            case UInt8(ascii: "-"): negative = true
-            case UInt8(ascii: "."): inFraction = true
-            default: return nil
-            }
-            if count > 15 { return nil }
-        }
-        let magnitude = Double(digits) / powersOfTen[fraction]
-        return negative ? -magnitude : magnitude
-    }
 
     /// A string literal: escapes decoded (surrogate pairs joined), raw control characters and invalid
     /// UTF-8 refused.

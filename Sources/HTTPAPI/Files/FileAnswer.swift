@@ -25,10 +25,7 @@ enum FileAnswer: Equatable {
             self = .notModified
             return
         }
-        // A live playlist is answered whole even to a range request (RFC 9110 §14.2 lets a server
-        // ignore Range): it changes with every segment, and a player that joins a byte range of the
-        // new version to what it kept of the old one reads a playlist nobody wrote.
-        guard let range, !file.isLivePlaylist else { self = .whole; return }
+        guard let range, file.acceptsRanges else { self = .whole; return }
         if let condition = ifRange, condition != file.etag, condition != file.lastModified {
             self = .whole
             return

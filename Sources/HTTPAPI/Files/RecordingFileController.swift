@@ -53,8 +53,7 @@ struct RecordingFileController<Context: RequestContext>: Sendable {
         let bytes = Array(PlaylistTokens.append(token: token, to: String(buffer: body)).utf8)
         var headers = file.headers
         headers[.eTag] = nil
-        // Live playlists are answered whole, as in `FileAnswer`.
-        switch ByteRange(header: file.isLivePlaylist ? nil : request.headers[.range], size: bytes.count) {
+        switch ByteRange(header: file.acceptsRanges ? request.headers[.range] : nil, size: bytes.count) {
         case .unsatisfiable:
             return APIError(.rangeNotSatisfiable, code: "range_not_satisfiable", "The requested range is outside the file (\(bytes.count) bytes).",
                             headers: [.contentRange: "bytes */\(bytes.count)"]).response()

@@ -20,6 +20,10 @@ final class ServedFile: Sendable {
     let isPlaylist: Bool
     /// A playlist without ENDLIST: still changing.
     let isLivePlaylist: Bool
+    /// Whether a `Range` is honoured. A live playlist is answered whole (`Accept-Ranges: none`; RFC
+    /// 9110 §14.2 lets a server ignore Range): it changes with every segment, and a player that joins
+    /// a byte range of the new version to what it kept of the old one reads a playlist nobody wrote.
+    var acceptsRanges: Bool { !isLivePlaylist }
     /// Media sequence number of the last listed segment (playlists), for blocking reloads.
     let lastMediaSequence: Int
     let targetDuration: Int
@@ -61,7 +65,7 @@ final class ServedFile: Sendable {
         etag = "\"\(String(modified.tv_sec, radix: 16))-\(String(modified.tv_nsec, radix: 16))-\(String(size, radix: 16))\(variant)\""
         lastModifiedSeconds = modified.tv_sec
         lastModified = HTTPDate.format(modified.tv_sec)
-        let ranges = isLivePlaylist ? "none" : "bytes"
+        let ranges = isLivePlaylist ? "none" : "bytes"  // (`acceptsRanges`, which needs `self` whole)
         headers = [
             .contentType: mediaType, .acceptRanges: ranges, .cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified,
         ]

@@ -363,7 +363,6 @@
     playNative(id, live);
   }
   function playNative(id, live) {
-    edge.generation++;
     playerState.dataset.player = "native";
     video.src = playlistFor(id, live);
     video.load();
@@ -384,20 +383,17 @@
     supported: !!(window.MediaSource && MediaSource.isTypeSupported('video/mp2t; codecs="avc1.640028"')),
     generation: 0,
   };
+  // The segments of a live window with their media sequence numbers and URLs (with the read token).
   function liveWindow(text, base) {
-    const list = { sequence: 0, ended: false, segments: [] };
-    for (const raw of text.split("\n")) {
-      const line = raw.trim();
-      if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) list.sequence = parseInt(line.slice(22), 10) || 0;
-      else if (line === "#EXT-X-ENDLIST") list.ended = true;
-      else if (line && !line.startsWith("#")) {
-        let url = new URL(line, base).href;
-        if (token() && !/[?&]token=/.test(url)) url = withToken(url);
-        list.segments.push({ url, name: line.split("?")[0], sequence: list.sequence + list.segments.length });
-      }
-    }
-    return list;
+    const first = parseInt((/^#EXT-X-MEDIA-SEQUENCE:(\d+)/m.exec(text) || [])[1], 10) || 0;
+    const segments = parsePlaylist(text).map((segment, n) => {
+      let url = new URL(segment.uri, base).href;
+      if (token() && !/[?&]token=/.test(url)) url = withToken(url);
+      return { url, name: segment.uri.split("?")[0], sequence: first + n };
+    });
+    return { ended: /^#EXT-X-ENDLIST/m.test(text), segments };
   }
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   async function playAtEdge(p) {
     const generation = edge.generation;
     const current = () => generation === edge.generation && state.player === p;
@@ -461,17 +457,11 @@
     let last = newest.sequence;
     let failed = false;
     while (current()) {
-      try {
-        // After a failure (the server restarting, a network blip), a plain reload first: the blocking
-        // one is refused for a sequence number the playlist no longer leads up to.
-        list = await load(failed ? undefined : last + 1);
-        failed = false;
-      } catch (_) {
-        failed = true;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        continue;
-      }
-      for (const segment of list.segments) {
+      // After a failure (the server restarting, a network blip), a plain reload first: the blocking
+      // one is refused for a sequence number the playlist no longer leads up to.
+      list = await load(failed ? undefined : last + 1).catch(() => null);
+      failed = !list;
+      for (const segment of list ? list.segments : []) {
         if (segment.sequence <= last) continue;
         const appended = await append(segment);
         if (appended === undefined) { failed = true; break; }
@@ -479,7 +469,7 @@
         last = segment.sequence;
       }
       if (failed) {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await pause(1000);
         continue;
       }
       if (list.ended) {
@@ -638,7 +628,7 @@
       else if (line && !line.startsWith("#")) {
         if (duration >= 0) {
           if (isNaN(pdt) && segments.length) { const p = segments[segments.length - 1]; pdt = p.pdt + p.duration * 1000; }
-          segments.push({ pdt, duration, at });
+          segments.push({ pdt, duration, at, uri: line });
           at += duration;
         }
         pdt = NaN; duration = NaN;
