@@ -13,8 +13,15 @@ enum DetectionRow {
     /// in every time index one after another; WITH ORDINALITY keeps input order among equal times,
     /// so the first of two equal ids with one time wins; the caller drops repeated ids), `device_id` from the session row, which the statement locks once
     /// (FOR KEY SHARE: a delete of the session waits, then its trigger removes these rows too; a
-    /// session without a row inserts nothing); existing ids skipped; answers how many went in per label.
-    static let insert = """
+    /// session without a row inserts nothing); answers how many went in per label.
+    /// `insert` is the plain form, which fails with 23505 when an id exists; `insertSkippingExisting`
+    /// skips existing ids (ON CONFLICT DO NOTHING) at the cost of a speculative insertion per row:
+    /// one more primary-key probe and one more WAL record each.
+    static let insert = insertStatement(onConflict: "")
+    static let insertSkippingExisting = insertStatement(onConflict: "ON CONFLICT (session_id, id) DO NOTHING")
+
+    private static func insertStatement(onConflict: String) -> String {
+        """
         WITH owner AS (
             SELECT session_id, device_id FROM sessions WHERE session_id = $1 FOR KEY SHARE
         ), inserted AS (
@@ -28,11 +35,12 @@ enum DetectionRow {
                         $11::text[]) WITH ORDINALITY
                  AS u (id, ts_ms, offset_sec, label, confidence, x, y, w, h, attributes, n)
             ORDER BY u.ts_ms, u.n
-            ON CONFLICT (session_id, id) DO NOTHING
+            \(onConflict)
             RETURNING label
         )
         SELECT label, count(*) AS n FROM inserted GROUP BY label
         """
+    }
 
     /// The filters of `DetectionQuery` as parameters: NULL means "no filter", which the planner folds
     /// away (libpq's unnamed statements are planned with their values). `$8`–`$10`: the cursor.

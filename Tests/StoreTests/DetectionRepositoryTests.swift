@@ -29,8 +29,14 @@ import Testing
             ]
             #expect(try await store.insertDetections(batch) == ["person": 1, "car": 1])
             #expect(try await store.insertDetections(batch) == [:])
+            // A retry that brings one stored id and one new: the new one goes in, the stored one stays.
+            let overlapping = [
+                Self.detection("sess-det", "a", tsMs: Fixtures.baseMs + 4000, label: "cat"),
+                Self.detection("sess-det", "d", tsMs: Fixtures.baseMs + 5000, label: "cat"),
+            ]
+            #expect(try await store.insertDetections(overlapping) == ["cat": 1])
             let rows = try await store.detections(DetectionQuery(sessionId: "sess-det", order: .oldestFirst))
-            #expect(rows.map(\.id) == ["a", "b \"quoted\" \\,{}"])
+            #expect(rows.map(\.id) == ["a", "b \"quoted\" \\,{}", "d"])
             #expect(rows.allSatisfy { $0.deviceId == "cam-a" })
             #expect(rows.first?.label == "person")
             #expect(rows.first?.bbox == BoundingBox(x: 0.1, y: 0.2, w: 0.3, h: 0.4))
