@@ -53,16 +53,9 @@ import Testing
             self.router = router
         }
 
-        /// Each writability change that reached it, as the channel was then.
-        var writability: [Bool] = []
-
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var bytes = unwrapInboundIn(data)
             received.writeBuffer(&bytes)
-        }
-
-        func channelWritabilityChanged(context: ChannelHandlerContext) {
-            writability.append(context.channel.isWritable)
         }
     }
 
@@ -247,44 +240,6 @@ import Testing
         }
         let stale = try #require(Self.parse(out))
         #expect(stale.body == fixture.segment)
-    }
-
-    /// The fast path's own writes turn the channel unwritable and back; the router hears of
-    /// writability only while it owes an answer, and sees the state as it is when a request reaches it.
-    @Test func theRouterSeesWritabilityOnlyForItsOwnAnswers() async throws {
-        let fixture = try await Fixture()
-        let channel = try fixture.channel()
-        let router = try channel.pipeline.syncOperations.handler(type: Router.self)
-        func change(to writable: Bool) {
-            channel.isWritable = writable
-            channel.pipeline.fireChannelWritabilityChanged()
-        }
-
-        // Owing nothing, the router hears of no change.
-        change(to: false)
-        change(to: true)
-        change(to: false)
-        #expect(router.writability.isEmpty)
-
-        // A request for the router arrives while the channel is unwritable: the router learns that first.
-        _ = try Self.forwarded(Self.send(channel, "/fast-1/missing.ts"), "a miss")
-        #expect(router.writability == [false])
-        // While it owes the answer, every change reaches it.
-        change(to: true)
-        #expect(router.writability == [false, true])
-
-        // Answered: changes stop reaching it again, and the next request brings the state it missed.
-        try Self.routerAnswers(channel)
-        change(to: false)
-        change(to: true)
-        #expect(router.writability == [false, true])
-        change(to: false)
-        _ = try Self.forwarded(Self.send(channel, "/fast-1/missing.ts"), "a second miss")
-        #expect(router.writability == [false, true, false])
-        try Self.routerAnswers(channel)
-        change(to: true)
-        _ = try Self.forwarded(Self.send(channel, "/fast-1/missing.ts"), "a third miss")
-        #expect(router.writability == [false, true, false, true])
     }
 
     @Test func pipelinedAndSplitRequestsAreAnsweredInOrder() async throws {

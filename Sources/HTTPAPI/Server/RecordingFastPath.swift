@@ -25,12 +25,6 @@ import Sessions
 ///
 /// Requests answered here never reach Hummingbird's connection state handler, so with the fast path
 /// on, this handler also keeps the idle timeout: it sees every byte either way.
-///
-/// Writability changes reach the handlers behind it only while the router owes an answer: a segment
-/// written here turns the channel unwritable and writable again, and each change cost Hummingbird's
-/// async writer a lock and a state step (4 % of a segment's samples) for a response it never saw.
-/// Before a request goes to the router, the channel's writability as it is now is passed on if the
-/// router last saw another one.
 final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -80,8 +74,6 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var pending: ByteBuffer?
     /// After a request with a body, every byte is the codec's.
     private var passThrough = false
-    /// The writability the handlers behind this one last saw.
-    private var routerSeesWritable = true
     private var needsFlush = false
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
@@ -191,7 +183,6 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func forward(_ length: Int, context: ChannelHandlerContext) {
         guard let slice = pending?.readSlice(length: length) else { return }
         router.owed += 1
-        passOnWritability(context: context)
         context.fireChannelRead(wrapInboundOut(slice))
     }
 
@@ -200,21 +191,8 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         lastActivity = context.eventLoop.now
         passThrough = true
         router.owed += 1
-        passOnWritability(context: context)
         if let rest = pending, rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
         pending = nil
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if passThrough || router.owed > 0 { passOnWritability(context: context) }
-    }
-
-    /// The channel's writability now, to the handlers behind this one, if they last saw another.
-    private func passOnWritability(context: ChannelHandlerContext) {
-        let writable = context.channel.isWritable
-        guard writable != routerSeesWritable else { return }
-        routerSeesWritable = writable
-        context.fireChannelWritabilityChanged()
     }
 
     // MARK: Outbound
