@@ -566,8 +566,22 @@
     playerState.dataset.currentTime = video.currentTime.toFixed(2);
     playerState.dataset.readyState = String(video.readyState);
   });
-  video.addEventListener("playing", () => { playerState.dataset.playing = "1"; });
+  video.addEventListener("playing", () => {
+    playerState.dataset.playing = "1";
+    if ($("player-message").textContent === "Waiting for the live session…") say("", "info", "player-message");
+  });
   video.addEventListener("error", () => {
+    // Chromium's native HLS fails on a live window of one segment (a session's first seconds:
+    // DEMUXER_ERROR_COULD_NOT_PARSE) and starts playing once it holds more, so a live session that
+    // plays natively is loaded again after a second, a few times, before the error is shown.
+    const p = state.player;
+    if (p && p.session && isLive(p.session) && playerState.dataset.player === "native" && (p.nativeRetries || 0) < 5) {
+      p.nativeRetries = (p.nativeRetries || 0) + 1;
+      playerState.dataset.retries = String(p.nativeRetries);
+      say("Waiting for the live session…", "info", "player-message");
+      setTimeout(() => { if (state.player === p) playNative(p.id, true); }, 1000);
+      return;
+    }
     const err = video.error;
     const text = "The video cannot be played" + (err ? " (" + (err.message || "media error " + err.code) + ")" : "") + ". Try the URL below in VLC, ffplay or mpv.";
     playerState.dataset.error = text;
