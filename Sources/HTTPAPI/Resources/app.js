@@ -571,9 +571,9 @@
     if ($("player-message").textContent === "Waiting for the live session…") say("", "info", "player-message");
   });
   video.addEventListener("error", () => {
-    // Chromium's native HLS fails on a live window of one segment (a session's first seconds:
-    // DEMUXER_ERROR_COULD_NOT_PARSE) and starts playing once it holds more, so a live session that
-    // plays natively is loaded again after a second, a few times, before the error is shown.
+    // Chromium's native HLS fails on a live window of fewer than three segments (a session's first
+    // seconds: DEMUXER_ERROR_COULD_NOT_PARSE) and plays it once it holds three, so a live session
+    // that plays natively is loaded again after a second, a few times, before the error is shown.
     const p = state.player;
     if (p && p.session && isLive(p.session) && playerState.dataset.player === "native" && (p.nativeRetries || 0) < 5) {
       p.nativeRetries = (p.nativeRetries || 0) + 1;
