@@ -23,7 +23,7 @@ final class ServedFile: Sendable {
     /// Whether a `Range` is honoured. A live playlist is answered whole (`Accept-Ranges: none`; RFC
     /// 9110 §14.2 lets a server ignore Range): it changes with every segment, and a player that joins
     /// a byte range of the new version to what it kept of the old one reads a playlist nobody wrote.
-    var acceptsRanges: Bool { !isLivePlaylist }
+    let acceptsRanges: Bool
     /// Media sequence number of the last listed segment (playlists), for blocking reloads.
     let lastMediaSequence: Int
     let targetDuration: Int
@@ -58,6 +58,8 @@ final class ServedFile: Sendable {
         self.bodySize = bodySize
         self.isPlaylist = isPlaylist
         self.isLivePlaylist = isLivePlaylist
+        let acceptsRanges = !isLivePlaylist
+        self.acceptsRanges = acceptsRanges
         self.lastMediaSequence = lastMediaSequence
         self.targetDuration = targetDuration
         // Like nginx's: modification time and size, so it changes with every rewrite of a playlist; the
@@ -65,7 +67,7 @@ final class ServedFile: Sendable {
         etag = "\"\(String(modified.tv_sec, radix: 16))-\(String(modified.tv_nsec, radix: 16))-\(String(size, radix: 16))\(variant)\""
         lastModifiedSeconds = modified.tv_sec
         lastModified = HTTPDate.format(modified.tv_sec)
-        let ranges = isLivePlaylist ? "none" : "bytes"  // (`acceptsRanges`, which needs `self` whole)
+        let ranges = acceptsRanges ? "bytes" : "none"
         headers = [
             .contentType: mediaType, .acceptRanges: ranges, .cacheControl: cacheControl, .eTag: etag, .lastModified: lastModified,
         ]

@@ -566,9 +566,10 @@
     playerState.dataset.currentTime = video.currentTime.toFixed(2);
     playerState.dataset.readyState = String(video.readyState);
   });
+  const waitingForLive = "Waiting for the live session…";
   video.addEventListener("playing", () => {
     playerState.dataset.playing = "1";
-    if ($("player-message").textContent === "Waiting for the live session…") say("", "info", "player-message");
+    if ($("player-message").textContent === waitingForLive) say("", "info", "player-message");
   });
   video.addEventListener("error", () => {
     // Chromium's native HLS fails on a live window of fewer than three segments (a session's first
@@ -577,9 +578,8 @@
     const p = state.player;
     if (p && p.session && isLive(p.session) && playerState.dataset.player === "native" && (p.nativeRetries || 0) < 5) {
       p.nativeRetries = (p.nativeRetries || 0) + 1;
-      playerState.dataset.retries = String(p.nativeRetries);
-      say("Waiting for the live session…", "info", "player-message");
-      setTimeout(() => { if (state.player === p) playNative(p.id, true); }, 1000);
+      say(waitingForLive, "info", "player-message");
+      pause(1000).then(() => { if (state.player === p) playNative(p.id, true); });
       return;
     }
     const err = video.error;
