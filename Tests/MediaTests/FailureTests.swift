@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import StreamdTestSupport
 import Testing
 import LibAV
@@ -110,5 +111,26 @@ struct FailureTests {
         #expect(stalled)
         #expect(control.shouldInterrupt)
         #expect(control.wait(untilMonotonic: MonotonicClock.nanoseconds() + 5_000_000_000))
+    }
+
+    @Test("a removed stall check stops running while the others go on")
+    func stallChecksRemoval() async throws {
+        let removed = Atomic<Int>(0), witness = Atomic<Int>(0)
+        let removedKey = StallChecks.shared.add { removed.add(1, ordering: .relaxed) }
+        let witnessKey = StallChecks.shared.add { witness.add(1, ordering: .relaxed) }
+        defer { StallChecks.shared.remove(witnessKey) }
+        let ran = await Eventually.holds(within: .seconds(10), interval: .milliseconds(10)) {
+            removed.load(ordering: .relaxed) >= 2
+        }
+        #expect(ran)
+        StallChecks.shared.remove(removedKey)
+        let countAtRemoval = removed.load(ordering: .relaxed)
+        let witnessAtRemoval = witness.load(ordering: .relaxed)
+        // Two more passes of the witness: at least one whole pass began after the removal.
+        let passed = await Eventually.holds(within: .seconds(10), interval: .milliseconds(10)) {
+            witness.load(ordering: .relaxed) >= witnessAtRemoval + 2
+        }
+        #expect(passed)
+        #expect(removed.load(ordering: .relaxed) <= countAtRemoval + 1)
     }
 }

@@ -1,21 +1,81 @@
-import Dispatch
+import Foundation
+import Synchronization
 
-/// Flags the pipeline as stalled when no frame arrived for `timeout` seconds. It exists because
-/// a blocked device read never consults the interrupt callback by itself; once flagged, the
-/// interrupt callback and the pipeline's waits give up.
+/// Runs the stall checks of every live pipeline and pull from one thread of its own.
+///
+/// A blocked device or network read never consults the interrupt callback by itself, so something
+/// outside the pipeline's thread must notice that no frame arrived. This used to be one dispatch
+/// timer source per pipeline, cancelled in its owner's `deinit`; on Linux, libdispatch once trapped
+/// in that cancel ("Source finalized twice", `_dispatch_source_refs_finalize_unregistration`) and
+/// took the whole process down. A plain thread and a lock have no such teardown.
+final class StallChecks: Sendable {
+    static let shared = StallChecks(tickSeconds: 0.1)
+
+    private struct State {
+        var checks: [UInt64: @Sendable () -> Void] = [:]
+        var nextID: UInt64 = 0
+        var threadStarted = false
+    }
+
+    private let state = Mutex(State())
+    /// Wakes the thread when the first check arrives; it sleeps on it while there is none.
+    private let wake = NSCondition()
+    private let tickSeconds: Double
+
+    private init(tickSeconds: Double) {
+        self.tickSeconds = tickSeconds
+    }
+
+    /// Adds a check that runs every tick until `remove(_:)`; returns its key.
+    func add(_ check: @escaping @Sendable () -> Void) -> UInt64 {
+        let (id, startThread) = state.withLock { state in
+            state.nextID += 1
+            state.checks[state.nextID] = check
+            defer { state.threadStarted = true }
+            return (state.nextID, !state.threadStarted)
+        }
+        if startThread {
+            let thread = Thread { [self] in loop() }
+            thread.name = "streamd.stall-checks"
+            thread.start()
+        }
+        wake.lock()
+        wake.signal()
+        wake.unlock()
+        return id
+    }
+
+    func remove(_ id: UInt64) {
+        _ = state.withLock { $0.checks.removeValue(forKey: id) }
+    }
+
+    private func loop() {
+        while true {
+            // Read under the condition's lock: `add` signals under it after inserting, so a
+            // check that arrives now is either seen here or wakes the wait.
+            wake.lock()
+            if state.withLock({ $0.checks.isEmpty }) {
+                wake.wait()
+            } else {
+                _ = wake.wait(until: Date(timeIntervalSinceNow: tickSeconds))
+            }
+            wake.unlock()
+            for check in state.withLock({ Array($0.checks.values) }) { check() }
+        }
+    }
+}
+
+/// Flags the pipeline as stalled when no frame arrived for `timeout` seconds; once flagged, the
+/// interrupt callback and the pipeline's waits give up. Checks stop when it is released.
 final class StallWatchdog {
-    private let timer: DispatchSourceTimer
+    private let key: UInt64
 
     init(control: PipelineControl, timeoutSeconds: Double) {
         let timeoutNanos = UInt64(timeoutSeconds * 1e9)
-        let interval = min(0.5, timeoutSeconds / 4)
-        timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
-        timer.setEventHandler { [control] in
+        key = StallChecks.shared.add { [control] in
             if control.nanosecondsSinceLastFrame > timeoutNanos { control.reportStall() }
         }
-        timer.resume()
     }
 
-    deinit { timer.cancel() }
+    deinit { StallChecks.shared.remove(key) }
 }

@@ -56,7 +56,7 @@ final class PullControl: Sendable {
         lastPacketNanos.store(MonotonicClock.nanoseconds(), ordering: .releasing)
     }
 
-    /// Called by the watchdog timer.
+    /// Called by the pull's watchdog on the shared stall-check thread.
     func checkStall(timeoutNanos: UInt64) {
         let last = lastPacketNanos.load(ordering: .acquiring)
         guard last != 0 else { return }

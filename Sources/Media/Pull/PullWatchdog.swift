@@ -1,18 +1,13 @@
-import Dispatch
-
-/// Flags the current connection of a pull as stalled when no packet arrived for the timeout:
-/// the interrupt callback then makes the blocked read give up, and the pull reconnects.
+/// Flags the current connection of a pull as stalled when no packet arrived for the timeout: the
+/// interrupt callback then makes the blocked read give up, and the pull reconnects. Checks run on
+/// the shared stall-check thread and stop when it is released.
 final class PullWatchdog {
-    private let timer: DispatchSourceTimer
+    private let key: UInt64
 
     init(control: PullControl, timeoutSeconds: Double) {
         let timeoutNanos = UInt64(timeoutSeconds * 1e9)
-        let interval = min(0.5, timeoutSeconds / 4)
-        timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
-        timer.setEventHandler { [control] in control.checkStall(timeoutNanos: timeoutNanos) }
-        timer.resume()
+        key = StallChecks.shared.add { [control] in control.checkStall(timeoutNanos: timeoutNanos) }
     }
 
-    deinit { timer.cancel() }
+    deinit { StallChecks.shared.remove(key) }
 }
