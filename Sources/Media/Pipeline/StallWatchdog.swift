@@ -50,16 +50,16 @@ final class StallChecks: Sendable {
     }
 
     private func loop() {
+        let tick = timespec(tv_sec: Int(tickSeconds), tv_nsec: Int((tickSeconds - Double(Int(tickSeconds))) * 1e9))
         while true {
-            // Read under the condition's lock: `add` signals under it after inserting, so a
-            // check that arrives now is either seen here or wakes the wait.
+            // Read under the condition's lock: `add` signals under it after inserting, so a check
+            // that arrives now is either seen here or wakes the wait.
             wake.lock()
-            if state.withLock({ $0.checks.isEmpty }) {
-                wake.wait()
-            } else {
-                _ = wake.wait(until: Date(timeIntervalSinceNow: tickSeconds))
-            }
+            while state.withLock({ $0.checks.isEmpty }) { wake.wait() }
             wake.unlock()
+            // A relative sleep: a wall clock set back (NTP on a box without a clock) cannot stretch it.
+            var request = tick, remaining = timespec()
+            while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
             for check in state.withLock({ Array($0.checks.values) }) { check() }
         }
     }
