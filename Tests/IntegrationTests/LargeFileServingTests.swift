@@ -26,6 +26,20 @@ struct LargeFileServingTests {
                 #expect(response.status == 200, "request \(number) for \(name): \(response.status)")
                 #expect(response.body == expected, "request \(number) for \(name): \(response.body.count) bytes, not the file's \(expected.count)")
             }
+            // Ranges on the same connection, from memory between corked whole files: a seek's 64 KiB,
+            // one running to the end of the file, a short one, then a whole file again.
+            let ranges: [(String, ClosedRange<Int>?)] = [
+                ("bytes=1000-66535", 1000...66535), ("bytes=-40000", (big.count - 40000)...(big.count - 1)),
+                ("bytes=7-16", 7...16), ("", nil),
+            ]
+            for (range, bytes) in ranges {
+                let header = range.isEmpty ? "" : "Range: \(range)\r\n"
+                #expect(connection.send("GET /large-1/seg_00000.ts HTTP/1.1\r\nHost: localhost\r\n\(header)\r\n"))
+                let response = try await Self.response(connection, timeout: .seconds(30))
+                let expected = bytes.map { big[$0] } ?? big
+                #expect(response.status == (bytes == nil ? 200 : 206), "\(range): \(response.status)")
+                #expect(response.body == expected, "\(range): \(response.body.count) bytes, not the file's \(expected.count)")
+            }
         }
     }
 
