@@ -48,6 +48,8 @@ import Testing
         typealias OutboundIn = IOData
         let router: RecordingFastPath.RouterAnswers
         var received = ByteBuffer()
+        /// Requests and writability changes in the order they arrived.
+        var events: [String] = []
 
         init(router: RecordingFastPath.RouterAnswers) {
             self.router = router
@@ -56,6 +58,11 @@ import Testing
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var bytes = unwrapInboundIn(data)
             received.writeBuffer(&bytes)
+            events.append("request")
+        }
+
+        func channelWritabilityChanged(context: ChannelHandlerContext) {
+            events.append(context.channel.isWritable ? "writable" : "unwritable")
         }
     }
 
@@ -353,6 +360,46 @@ import Testing
         // The router's next read confirms it, and the fast path takes over again.
         _ = try await fixture.files.file(sessionId: "fast-1", name: "index.m3u8")
         _ = try Self.answered(Self.send(channel, "/fast-1/index.m3u8"), "the revalidated playlist")
+    }
+
+    @Test(arguments: [0, 7, 10, 4999, 1_142_288, Int.max])
+    func decimalsAreWrittenAsTheirDigits(value: Int) {
+        var buffer = ByteBuffer(string: "x")
+        buffer.writeDecimal(value)
+        #expect(String(buffer: buffer) == "x\(value)")
+    }
+
+    @Test func writabilityReachesTheRouterWhenItHasSomethingToWrite() async throws {
+        let fixture = try await Fixture()
+        let channel = try fixture.channel()
+        let router = try channel.pipeline.syncOperations.handler(type: Router.self)
+        func writable(_ value: Bool) {
+            channel.isWritable = value
+            channel.pipeline.fireChannelWritabilityChanged()
+        }
+        // The fast path's own large writes and their flushes: the router, owing nothing, hears nothing.
+        writable(false)
+        writable(true)
+        writable(false)
+        #expect(router.events.isEmpty)
+        // A request for the router: it first hears the state as it is now.
+        _ = try Self.forwarded(Self.send(channel, "/fast-1/seg_00001.ts"), "a miss")
+        #expect(router.events == ["unwritable", "request"])
+        // While it owes the answer, every change reaches it.
+        writable(true)
+        #expect(router.events == ["unwritable", "request", "writable"])
+        try Self.routerAnswers(channel)
+        // Answered: changes wait again; a state back where the router last heard it is not repeated.
+        writable(false)
+        writable(true)
+        _ = try Self.forwarded(Self.send(channel, "/fast-1/seg_00001.ts"), "another miss")
+        #expect(router.events == ["unwritable", "request", "writable", "request"])
+        try Self.routerAnswers(channel)
+        // Once a request with a body hands the connection to the codec, every change goes on.
+        _ = try Self.forwarded(Self.send(channel, raw: RequestCase.bodyFollows.raw), "a request with a body")
+        try Self.routerAnswers(channel)
+        writable(false)
+        #expect(router.events.suffix(2) == ["request", "unwritable"])
     }
 
     @Test func whileTheRouterOwesAnAnswerPipelinedRequestsWait() async throws {

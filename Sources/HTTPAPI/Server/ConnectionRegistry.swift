@@ -71,11 +71,12 @@ final class ConnectionRegistry: Sendable {
         state.withLock { $0.entries[ObjectIdentifier(channel)]?.idleSince = nil }
     }
 
+    /// Called after every answer the fast path writes: one hash lookup.
     func markIdle(_ channel: any Channel) {
         state.withLock { state in
-            guard state.entries[ObjectIdentifier(channel)] != nil else { return }
+            guard let index = state.entries.index(forKey: ObjectIdentifier(channel)) else { return }
             state.sequence += 1
-            state.entries[ObjectIdentifier(channel)]?.idleSince = state.sequence
+            state.entries.values[index].idleSince = state.sequence
         }
     }
 
