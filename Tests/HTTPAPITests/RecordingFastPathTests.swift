@@ -64,10 +64,6 @@ import Testing
         func channelWritabilityChanged(context: ChannelHandlerContext) {
             events.append(context.channel.isWritable ? "writable" : "unwritable")
         }
-
-        func channelReadComplete(context: ChannelHandlerContext) {
-            events.append("readComplete")
-        }
     }
 
     /// A response as it went out on the wire.
@@ -373,23 +369,6 @@ import Testing
         #expect(String(buffer: buffer) == "x\(value)")
     }
 
-    @Test func theEndOfAReadReachesTheRouterOnlyWithARequest() async throws {
-        let fixture = try await Fixture()
-        let channel = try fixture.channel()
-        let router = try channel.pipeline.syncOperations.handler(type: Router.self)
-        _ = try Self.answered(Self.send(channel, "/fast-1/seg_00000.ts"), "a cached file")
-        #expect(router.events.isEmpty)
-        // One read with an answered request and a forwarded one: the router hears its request and the end.
-        try channel.writeInbound(ByteBuffer(string: Self.requestBytes("/fast-1/seg_00000.ts") + Self.requestBytes("/fast-1/seg_00001.ts")))
-        channel.pipeline.fireChannelReadComplete()
-        #expect(router.events == ["request", "readComplete"])
-        try Self.routerAnswers(channel)
-        // A head still arriving: nothing for the router yet.
-        try channel.writeInbound(ByteBuffer(string: "GET /fast-1/seg_00000.ts HTTP/1.1\r\n"))
-        channel.pipeline.fireChannelReadComplete()
-        #expect(router.events == ["request", "readComplete"])
-    }
-
     @Test func writabilityReachesTheRouterWhenItHasSomethingToWrite() async throws {
         let fixture = try await Fixture()
         let channel = try fixture.channel()
@@ -405,23 +384,22 @@ import Testing
         #expect(router.events.isEmpty)
         // A request for the router: it first hears the state as it is now.
         _ = try Self.forwarded(Self.send(channel, "/fast-1/seg_00001.ts"), "a miss")
-        #expect(router.events == ["unwritable", "request", "readComplete"])
+        #expect(router.events == ["unwritable", "request"])
         // While it owes the answer, every change reaches it.
         writable(true)
-        #expect(router.events == ["unwritable", "request", "readComplete", "writable"])
+        #expect(router.events == ["unwritable", "request", "writable"])
         try Self.routerAnswers(channel)
         // Answered: changes wait again; a state back where the router last heard it is not repeated.
         writable(false)
         writable(true)
         _ = try Self.forwarded(Self.send(channel, "/fast-1/seg_00001.ts"), "another miss")
-        #expect(router.events == ["unwritable", "request", "readComplete", "writable", "request", "readComplete"])
+        #expect(router.events == ["unwritable", "request", "writable", "request"])
         try Self.routerAnswers(channel)
         // Once a request with a body hands the connection to the codec, every change goes on.
         _ = try Self.forwarded(Self.send(channel, raw: RequestCase.bodyFollows.raw), "a request with a body")
         try Self.routerAnswers(channel)
         writable(false)
-        // (the embedded channel ends each written read itself, and `send` once more)
-        #expect(router.events.suffix(4) == ["request", "readComplete", "readComplete", "unwritable"])
+        #expect(router.events.suffix(2) == ["request", "unwritable"])
     }
 
     @Test func whileTheRouterOwesAnAnswerPipelinedRequestsWait() async throws {

@@ -79,8 +79,6 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var idleCheck: Scheduled<Void>?
     /// The writability the handlers behind this one last heard of (see `channelWritabilityChanged`).
     private var writableBehind = true
-    /// Bytes went to the codec since the last `channelReadComplete`.
-    private var forwardedSinceReadComplete = false
 
     init(settings: Settings, router: RouterAnswers, idleTimeout: TimeAmount?, markActive: @escaping () -> Void) {
         self.settings = settings
@@ -146,19 +144,13 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         drain(context: context)
     }
 
-    /// The handlers behind hear the end of a read only when they were given part of it: passing it
-    /// through the HTTP/1 codec and Hummingbird's async channel for every answered request was 4 % of
-    /// a range request's CPU in bench/serve, for nothing to deliver.
     func channelReadComplete(context: ChannelHandlerContext) {
         if needsFlush {
             needsFlush = false
             context.flush()
             markActive()
         }
-        if forwardedSinceReadComplete || passThrough {
-            forwardedSinceReadComplete = false
-            context.fireChannelReadComplete()
-        }
+        context.fireChannelReadComplete()
     }
 
     /// Every complete request head in `pending`: answered here or handed on.
@@ -194,7 +186,6 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard let slice = pending?.readSlice(length: length) else { return }
         router.owed += 1
         passWritability(context: context)
-        forwardedSinceReadComplete = true
         context.fireChannelRead(wrapInboundOut(slice))
     }
 
@@ -204,7 +195,6 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         passThrough = true
         router.owed += 1
         passWritability(context: context)
-        forwardedSinceReadComplete = true
         if let rest = pending, rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
         pending = nil
     }
