@@ -362,13 +362,6 @@ import Testing
         _ = try Self.answered(Self.send(channel, "/fast-1/index.m3u8"), "the revalidated playlist")
     }
 
-    @Test(arguments: [0, 7, 10, 4999, 1_142_288, Int.max])
-    func decimalsAreWrittenAsTheirDigits(value: Int) {
-        var buffer = ByteBuffer(string: "x")
-        buffer.writeDecimal(value)
-        #expect(String(buffer: buffer) == "x\(value)")
-    }
-
     @Test func writabilityReachesTheRouterWhenItHasSomethingToWrite() async throws {
         let fixture = try await Fixture()
         let channel = try fixture.channel()

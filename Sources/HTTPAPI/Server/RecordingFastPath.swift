@@ -289,14 +289,16 @@ final class RecordingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             status = 206
             out = context.channel.allocator.buffer(capacity: wire.partial.count + date.count + serverLine.count + 96 + (ready.isHead ? 0 : min(range.count, 16 * 1024)))
             out.writeBytes(wire.partial)
+            // Piece by piece: each number is a small (inline) String, where one interpolated line
+            // needed a heap allocation per range.
             out.writeStaticString("Content-Length: ")
-            out.writeDecimal(range.count)
+            out.writeString(String(range.count))
             out.writeStaticString("\r\nContent-Range: bytes ")
-            out.writeDecimal(range.lowerBound)
+            out.writeString(String(range.lowerBound))
             out.writeStaticString("-")
-            out.writeDecimal(range.upperBound)
+            out.writeString(String(range.upperBound))
             out.writeStaticString("/")
-            out.writeDecimal(file.bodySize)
+            out.writeString(String(file.bodySize))
             out.writeStaticString("\r\n")
             out.writeBytes(date)
             out.writeBytes(serverLine)
@@ -524,23 +526,6 @@ extension RecordingFastPath {
         while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
         while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
         return value
-    }
-}
-
-extension ByteBuffer {
-    /// A non-negative integer in ASCII digits, without building a `String` first.
-    mutating func writeDecimal(_ value: Int) {
-        precondition(value >= 0)
-        var room: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for any Int's 19 digits
-        withUnsafeMutableBytes(of: &room) { room in
-            var rest = value, start = room.count
-            repeat {
-                start -= 1
-                room[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            writeBytes(UnsafeRawBufferPointer(rebasing: room[start...]))
-        }
     }
 }
 

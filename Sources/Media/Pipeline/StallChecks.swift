@@ -14,7 +14,6 @@ final class StallChecks: Sendable {
     private struct State {
         var checks: [UInt64: @Sendable () -> Void] = [:]
         var nextID: UInt64 = 0
-        var threadStarted = false
     }
 
     private let state = Mutex(State())
@@ -22,22 +21,20 @@ final class StallChecks: Sendable {
     private let wake = NSCondition()
     private let tick: timespec
 
+    /// Made on first use (`shared` is lazy), so a process without pipelines has no such thread.
     private init(tickMilliseconds: Int) {
         tick = timespec(tv_sec: tickMilliseconds / 1000, tv_nsec: (tickMilliseconds % 1000) * 1_000_000)
+        let thread = Thread { [self] in loop() }
+        thread.name = "streamd.stall-checks"
+        thread.start()
     }
 
     /// Adds a check that runs every tick until `remove(_:)`; returns its key.
     func add(_ check: @escaping @Sendable () -> Void) -> UInt64 {
-        let (id, startThread) = state.withLock { state in
+        let id = state.withLock { state in
             state.nextID += 1
             state.checks[state.nextID] = check
-            defer { state.threadStarted = true }
-            return (state.nextID, !state.threadStarted)
-        }
-        if startThread {
-            let thread = Thread { [self] in loop() }
-            thread.name = "streamd.stall-checks"
-            thread.start()
+            return state.nextID
         }
         wake.lock()
         wake.signal()
