@@ -341,7 +341,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {root};
-        location / {{ }}
+        location / {{ {location} }}
     }}
 }}
 """
@@ -350,18 +350,19 @@ http {{
 class Nginx:
     """A private nginx (not the system one) serving root on a free port; stopped at exit."""
 
-    def __init__(self, root, workdir, workers="auto", prefix=()):
+    def __init__(self, root, workdir, workers="auto", prefix=(), name="nginx", location=""):
+        """name: its directory under workdir; location: directives for its `location /`."""
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
         if not os.access(binary, os.X_OK):
             raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
-        self.dir = os.path.join(workdir, "nginx")
+        self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
             f.write(NGINX_CONF.format(user="user root;" if os.geteuid() == 0 else "", workers=workers,
-                                      dir=self.dir, port=self.port, root=root))
+                                      dir=self.dir, port=self.port, root=root, location=location))
         self._log = open(os.path.join(self.dir, "stderr.log"), "w")
         self.process = subprocess.Popen([*prefix, binary, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                         stdout=self._log, stderr=subprocess.STDOUT)
