@@ -6,17 +6,12 @@ enum ByteRange: Equatable {
     /// 416: the range starts past the end, or asks for zero bytes.
     case unsatisfiable
 
-    init(header: String?, size: Int) {
-        guard let header else { self = .whole; return }
-        self.init(utf8: header.utf8[...], size: size)
-    }
-
     /// Byte by byte: it runs for every range request on the fast path, where `Substring.contains(",")`
     /// resolved to Foundation's `range(of:)` (CFStringFind, 4 % of a range request's CPU).
-    private init(utf8 header: Substring.UTF8View, size: Int) {
+    init(header: String?, size: Int) {
         let prefix = "bytes=".utf8
-        guard header.starts(with: prefix) else { self = .whole; return }
-        var spec = header.dropFirst(prefix.count)
+        guard let header, header.utf8.starts(with: prefix) else { self = .whole; return }
+        var spec = header.utf8.dropFirst(prefix.count)
         func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         while let first = spec.first, isBlank(first) { spec = spec.dropFirst() }
         while let last = spec.last, isBlank(last) { spec = spec.dropLast() }
